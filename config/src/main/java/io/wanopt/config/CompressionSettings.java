@@ -1,0 +1,5 @@
+package io.wanopt.config;
+
+/** {@code wanopt.compression}. */
+public record CompressionSettings(long slowLinkBelowBitsPerSecond, int zstdLevel) {
+}

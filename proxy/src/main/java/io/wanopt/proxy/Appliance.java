@@ -1,0 +1,171 @@
+package io.wanopt.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.wanopt.cache.chunking.FastCdcChunker;
+import io.wanopt.cache.store.SegmentChunkStore;
+import io.wanopt.config.ListenerSettings;
+import io.wanopt.config.TlsSettings;
+import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.tunnel.FlowEnvironment;
+import io.wanopt.proxy.tunnel.PeerStatus;
+import io.wanopt.proxy.tunnel.TunnelManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+
+/**
+ * One wanopt appliance: its chunk store, its tunnels to peers and its explicit LAN listeners. Both
+ * ends of a pair run this same class; "branch" and "datacenter" are only configuration.
+ */
+public final class Appliance implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
+
+    private final WanoptSettings settings;
+    private final SegmentChunkStore store;
+    private final TrafficCounters counters = new TrafficCounters();
+    private final MemoryBudget budget;
+    private final EventLoopGroup group;
+    private final TunnelManager tunnels;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+
+    private Appliance(WanoptSettings settings) throws IOException {
+        this.settings = settings;
+        this.budget = new MemoryBudget(settings.maxBuffered());
+        this.store = SegmentChunkStore.open(settings.store());
+        this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                NioIoHandler.newFactory());
+        FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
+                settings.compression().zstdLevel(), budget, group, counters);
+        TlsSettings tls = settings.tls();
+        SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
+        SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
+        this.tunnels = new TunnelManager(settings, env, store.epoch(), group, server, client, System::nanoTime);
+    }
+
+    /** Opens the store, starts the tunnels and binds the listeners. */
+    public static Appliance start(WanoptSettings settings) throws IOException, InterruptedException {
+        Appliance appliance = new Appliance(settings);
+        try {
+            appliance.tunnels.start();
+            for (ListenerSettings listener : settings.listeners()) {
+                appliance.listen(listener);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            appliance.close();
+            throw e;
+        }
+        LOG.info(() -> "appliance " + settings.applianceId() + " started (" + settings.origin() + ")");
+        return appliance;
+    }
+
+    private static SslContext serverContext(TlsSettings tls) throws SSLException {
+        return SslContextBuilder.forServer(tls.certificate().toFile(), tls.key().toFile())
+                .sslProvider(SslProvider.OPENSSL)
+                .trustManager(tls.trustedCa().toFile())
+                .clientAuth(ClientAuth.REQUIRE)
+                .protocols("TLSv1.3")
+                .build();
+    }
+
+    private static SslContext clientContext(TlsSettings tls) throws SSLException {
+        // Peers are dialled by address, and their identity is the certificate's CN, which the tunnel
+        // checks against the peer it dialled; host-name verification would compare the address instead.
+        return SslContextBuilder.forClient()
+                .endpointIdentificationAlgorithm(null)
+                .keyManager(tls.certificate().toFile(), tls.key().toFile())
+                .sslProvider(SslProvider.OPENSSL)
+                .trustManager(tls.trustedCa().toFile())
+                .protocols("TLSv1.3")
+                .build();
+    }
+
+    private void listen(ListenerSettings listener) throws InterruptedException {
+        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, TunnelManager.lanReadAllocator())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (!tunnels.carry(ch, listener.targetHost(), listener.targetPort(), listener.peer())) {
+                            LOG.warning(() -> "peer " + listener.peer() + " is down; refusing " + ch.remoteAddress()
+                                    + " on " + listener.listen());
+                            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                            ch.close();
+                        }
+                    }
+                })
+                .bind(listener.listen()).sync().channel();
+        listeners.add(channel);
+        LOG.info(() -> "listening on " + channel.localAddress() + " for " + listener.targetHost() + ':'
+                + listener.targetPort() + " via " + listener.peer());
+    }
+
+    public WanoptSettings settings() {
+        return settings;
+    }
+
+    /** All traffic since start. */
+    public TrafficCounters counters() {
+        return counters;
+    }
+
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    public SegmentChunkStore store() {
+        return store;
+    }
+
+    public TunnelManager tunnels() {
+        return tunnels;
+    }
+
+    public PeerStatus peer(String id) {
+        return tunnels.status(id);
+    }
+
+    /** The bound address of the {@code index}-th listener (useful with port 0). */
+    public InetSocketAddress listenerAddress(int index) {
+        return (InetSocketAddress) listeners.get(index).localAddress();
+    }
+
+    /** The bound tunnel address, or null when not listening for peers. */
+    public InetSocketAddress tunnelAddress() {
+        return tunnels.boundAddress();
+    }
+
+    public long uptimeNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        tunnels.close();
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        store.close();
+        LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary());
+    }
+}

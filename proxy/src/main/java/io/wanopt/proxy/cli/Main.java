@@ -1,0 +1,188 @@
+package io.wanopt.proxy.cli;
+
+import io.wanopt.config.ConfigError;
+import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.pki.Pki;
+import io.wanopt.proxy.wan.WanEmulatorCommand;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code wanopt} command: dispatches to the appliance, the demo, the WAN emulator, and the
+ * administration commands (configuration check, certificates) implemented here.
+ *
+ * <p>Exit status: 0 on success, 2 for a mistake the user can fix (usage, configuration, files),
+ * 1 for a failure at run time. Every error is one line on stderr, never a stack trace.
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int RUNTIME_FAILURE = 1;
+    static final int USER_ERROR = 2;
+
+    static final String USAGE = """
+            usage: wanopt <command> [arguments]
+              run --config FILE                    run the appliance described by FILE
+              config check FILE                    validate FILE and print a one-line summary
+              pki ca --out DIR [--name NAME]       create a CA (DIR/ca.key, DIR/ca.crt); NAME defaults to "wanopt CA"
+              pki issue --ca DIR --out DIR --id ID issue DIR/ID.key and DIR/ID.crt for appliance ID
+              demo [--size S --rate R --rtt T]     copy a file through two appliances over an emulated WAN
+              wan-emulator --listen ADDR:PORT --to HOST:PORT --rate R --rtt T [--queue SIZE]
+                                                   relay TCP through an emulated slow, long link
+              version                              print the version
+              help                                 print this text
+            """;
+    private static final String DEFAULT_CA_NAME = "wanopt CA";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the process exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return USER_ERROR;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    return OK;
+                }
+                case "version", "--version" -> {
+                    out.println("wanopt " + version());
+                    return OK;
+                }
+                case "config" -> {
+                    return config(rest, out);
+                }
+                case "pki" -> {
+                    return pki(rest, out);
+                }
+                case "wan-emulator" -> {
+                    return WanEmulatorCommand.run(rest, out, err);
+                }
+                default -> {
+                    err.println("wanopt: unknown command \"" + args[0] + "\"");
+                    err.print(USAGE);
+                    return USER_ERROR;
+                }
+            }
+        } catch (UsageError e) {
+            err.println("wanopt " + args[0] + ": " + e.getMessage() + " (see wanopt help)");
+            return USER_ERROR;
+        } catch (ConfigError e) {
+            err.println(e.getMessage());
+            return USER_ERROR;
+        } catch (IllegalArgumentException e) {
+            err.println("wanopt " + args[0] + ": " + e.getMessage());
+            return USER_ERROR;
+        } catch (IOException e) {
+            err.println("wanopt " + args[0] + ": " + describe(e));
+            return USER_ERROR;
+        } catch (RuntimeException e) {
+            err.println("wanopt " + args[0] + ": failed: " + e);
+            return RUNTIME_FAILURE;
+        }
+    }
+
+    /** The version in the jar manifest; "dev" when run from classes (IDE, tests). */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+
+    private static int config(String[] args, PrintStream out) throws UsageError, ConfigError {
+        if (args.length != 2 || !args[0].equals("check")) {
+            throw new UsageError("expected: config check FILE");
+        }
+        WanoptSettings settings = WanoptSettings.load(Path.of(args[1]));
+        out.println(args[1] + ": ok (appliance " + settings.applianceId() + ", " + settings.peers().size() + " peers, "
+                + settings.listeners().size() + " listeners)");
+        return OK;
+    }
+
+    private static int pki(String[] args, PrintStream out) throws UsageError, IOException {
+        String action = args.length > 0 ? args[0] : "";
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        switch (action) {
+            case "ca" -> {
+                Map<String, String> options = options(rest, Set.of("--out", "--name"));
+                Path dir = Path.of(required(options, "--out"));
+                Pki.createCa(dir, options.getOrDefault("--name", DEFAULT_CA_NAME));
+                out.println("wrote " + dir.resolve(Pki.CA_KEY) + " (keep it offline) and " + dir.resolve(Pki.CA_CERTIFICATE));
+                return OK;
+            }
+            case "issue" -> {
+                Map<String, String> options = options(rest, Set.of("--ca", "--out", "--id"));
+                Path outDir = Path.of(required(options, "--out"));
+                String id = required(options, "--id");
+                Pki.issue(Path.of(required(options, "--ca")), outDir, id);
+                out.println("wrote " + outDir.resolve(id + ".key") + " and " + outDir.resolve(id + ".crt"));
+                return OK;
+            }
+            default -> throw new UsageError("expected: pki ca --out DIR [--name NAME] or pki issue --ca DIR --out DIR --id ID");
+        }
+    }
+
+    /** Parses {@code --name value} pairs; every option at most once, none outside {@code allowed}. */
+    private static Map<String, String> options(String[] args, Set<String> allowed) throws UsageError {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i];
+            if (!allowed.contains(name)) {
+                throw new UsageError("unknown option \"" + name + "\" (options: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageError(name + " needs a value");
+            }
+            if (options.put(name, args[i + 1]) != null) {
+                throw new UsageError(name + " given twice");
+            }
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) throws UsageError {
+        String value = options.get(name);
+        if (value == null || value.isEmpty()) {
+            throw new UsageError(name + " is required");
+        }
+        return value;
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + ": " + (exists.getReason() != null ? exists.getReason() : "already exists");
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** A command line that does not match the command's usage. */
+    private static final class UsageError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageError(String message) {
+            super(message);
+        }
+    }
+}

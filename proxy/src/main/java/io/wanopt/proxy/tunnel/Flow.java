@@ -1,0 +1,508 @@
+package io.wanopt.proxy.tunnel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wanopt.cache.ChunkId;
+import io.wanopt.cache.codec.ChunkDecoder;
+import io.wanopt.cache.codec.ChunkEncoder;
+import io.wanopt.cache.codec.DecodedBatch;
+import io.wanopt.cache.codec.EncodedBatch;
+import io.wanopt.proxy.TrafficCounters;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One LAN TCP connection carried through a tunnel, in both directions.
+ *
+ * <p>Sending (LAN to WAN): bytes are read from the LAN only while the flow has credit from the far
+ * side and the appliance has room under its memory cap; they are encoded into batches and queued on
+ * the tunnel. The bytes of every referenced chunk stay pinned until the far side credits the batch,
+ * so a miss can always be answered. Receiving (WAN to LAN): batches are decoded strictly in order;
+ * a batch with missing chunks waits for their repair; decoded bytes are written to the LAN and only
+ * then credited back. Open, data, FIN and reset keep their order.
+ *
+ * <p>All state is confined to the LAN channel's event loop ({@link #executor}); the tunnel hands
+ * frames over with {@code executor.execute}.
+ */
+final class Flow {
+
+    private static final Logger LOG = Logger.getLogger(Flow.class.getName());
+    private static final int LAN_READ_SIZE = 64 << 10;
+
+    final int id;
+    final EventLoop executor;
+    private final Tunnel tunnel;
+    private final FlowEnvironment env;
+    private final TrafficCounters counters;
+    private final String description;
+    private final long startNanos = System.nanoTime();
+
+    private Channel lan;
+    private boolean lanConnected;
+    private boolean closed;
+
+    private final ChunkEncoder encoder;
+    private long sendCredit;
+    private long sent;
+    private long acked;
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private boolean lanEof;
+    private boolean finSent;
+    private boolean readPending;
+    private ScheduledFuture<?> tailFlush;
+
+    private final ChunkDecoder decoder;
+    private final ArrayDeque<TunnelFrame> incoming = new ArrayDeque<>();
+    private DecodedBatch repairing;
+    private long window;
+    private long uncredited;
+    private long unwritten;
+    private boolean finReceived;
+    private boolean lanOutputShut;
+    private ChannelFuture lastWrite;
+
+    /** Batches sent and not yet credited: {@code end} is the sent-byte count after the batch. */
+    private record InFlight(long end, Map<ChunkId, byte[]> referenced) {
+    }
+
+    private Flow(int id, Tunnel tunnel, FlowEnvironment env, EventLoop executor, String description) {
+        this.id = id;
+        this.tunnel = tunnel;
+        this.env = env;
+        this.executor = executor;
+        this.description = description;
+        this.counters = new TrafficCounters(tunnel.counters());
+        this.encoder = new ChunkEncoder(env.chunker(), env.store(), tunnel.knowledge(), tunnel.literalCodec(),
+                env.zstdLevel(), env.settings().batchSize(), tunnel.alloc(), counters.sent);
+        this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
+        this.sendCredit = env.settings().flowInitialWindow();
+        this.window = env.settings().flowInitialWindow();
+        env.budget().reserve(window);
+        counters.flowStarted();
+    }
+
+    /**
+     * How LAN sockets are read: one 64 KiB read per {@code read()} call, so a flow never takes in
+     * much more than its credit allows.
+     */
+    static RecvByteBufAllocator lanReadAllocator() {
+        return new FixedRecvByteBufAllocator(LAN_READ_SIZE).maxMessagesPerRead(1);
+    }
+
+    /** A LAN connection accepted here: announce it to the far side and start carrying it. */
+    static Flow accepted(Tunnel tunnel, FlowEnvironment env, Channel lan, String targetHost, int targetPort) {
+        Flow flow = new Flow(tunnel.nextFlowId(), tunnel, env, lan.eventLoop(),
+                lan.remoteAddress() + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId());
+        flow.lan = lan;
+        flow.lanConnected = true;
+        tunnel.register(flow);
+        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort));
+        lan.pipeline().addLast(flow.new LanHandler());
+        flow.requestRead();
+        return flow;
+    }
+
+    /** An OPEN from the far side: connect to the target on a LAN event loop. */
+    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort) {
+        EventLoop loop = env.lanGroup().next();
+        Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
+                + targetPort);
+        tunnel.register(flow);
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, lanReadAllocator())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) env.settings().connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(flow.new LanHandler());
+                    }
+                })
+                .connect(targetHost, targetPort).addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        flow.lan = f.channel();
+                        flow.lanConnected = true;
+                        flow.processIncoming();
+                        flow.requestRead();
+                    } else {
+                        flow.abort("connect to " + targetHost + ':' + targetPort + " failed: "
+                                + f.cause().getMessage(), true);
+                    }
+                });
+    }
+
+    // ---- frames from the tunnel (on executor) ----
+
+    void onFrame(TunnelFrame frame) {
+        if (closed) {
+            frame.release();
+            return;
+        }
+        counters.wanIn(frame.wireLength);
+        switch (frame.type) {
+            case FrameType.DATA, FrameType.FIN -> {
+                incoming.add(frame);
+                processIncoming();
+            }
+            case FrameType.CREDIT -> {
+                long written = frame.content().readUnsignedInt();
+                long growth = frame.content().readUnsignedInt();
+                frame.release();
+                onCredit(written, growth);
+            }
+            case FrameType.CHUNK_REQUEST -> {
+                ChunkId chunk = ChunkId.read(frame.content());
+                frame.release();
+                answerChunkRequest(chunk);
+            }
+            case FrameType.CHUNK_DATA -> {
+                ChunkId chunk = ChunkId.read(frame.content());
+                byte[] bytes = new byte[frame.content().readableBytes()];
+                frame.content().readBytes(bytes);
+                frame.release();
+                onChunkData(chunk, bytes);
+            }
+            case FrameType.RESET -> {
+                String reason = Frames.readString(frame.content(), 1024);
+                frame.release();
+                abort("reset by " + tunnel.peerId() + ": " + reason, false);
+            }
+            default -> frame.release();
+        }
+    }
+
+    /** The tunnel under this flow is gone: reset the LAN side, never truncate silently. */
+    void tunnelLost(String why) {
+        abort("tunnel to " + tunnel.peerId() + " lost: " + why, false);
+    }
+
+    // ---- sending: LAN -> WAN ----
+
+    private void requestRead() {
+        if (closed || lanEof || !lanConnected || readPending) {
+            return;
+        }
+        if (sendCredit <= 0) {
+            return;
+        }
+        if (!env.budget().hasRoom(() -> executor.execute(this::requestRead))) {
+            return;
+        }
+        readPending = true;
+        lan.read();
+    }
+
+    private void onLanRead(ByteBuf data) {
+        try {
+            int length = data.readableBytes();
+            counters.lanIn(length);
+            if (tailFlush != null) {
+                tailFlush.cancel(false);
+                tailFlush = null;
+            }
+            List<EncodedBatch> batches = new ArrayList<>();
+            encoder.add(data, batches);
+            send(batches);
+        } finally {
+            data.release();
+        }
+    }
+
+    private void onLanReadComplete() {
+        readPending = false;
+        if (closed) {
+            return;
+        }
+        if (encoder.hasPending() && tailFlush == null) {
+            tailFlush = executor.schedule(this::flushTail, env.settings().tailFlushDelay().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        requestRead();
+    }
+
+    private void flushTail() {
+        tailFlush = null;
+        if (closed) {
+            return;
+        }
+        List<EncodedBatch> batches = new ArrayList<>();
+        encoder.flush(batches);
+        send(batches);
+    }
+
+    private void onLanEof() {
+        if (lanEof || closed) {
+            return;
+        }
+        lanEof = true;
+        if (tailFlush != null) {
+            tailFlush.cancel(false);
+            tailFlush = null;
+        }
+        List<EncodedBatch> batches = new ArrayList<>();
+        encoder.flush(batches);
+        send(batches);
+        ByteBuf fin = Frames.fin(tunnel.alloc(), id);
+        counters.wanOut(fin.readableBytes());
+        tunnel.enqueue(this, fin);
+        finSent = true;
+        maybeFinish();
+    }
+
+    private void send(List<EncodedBatch> batches) {
+        for (EncodedBatch batch : batches) {
+            ByteBuf frame = Frames.data(tunnel.alloc(), id, batch.body());
+            sendCredit -= batch.decodedLength();
+            sent += batch.decodedLength();
+            env.budget().reserve(batch.decodedLength());
+            inFlight.add(new InFlight(sent, batch.referenced()));
+            counters.wanOut(frame.readableBytes());
+            tunnel.enqueue(this, frame);
+        }
+    }
+
+    private void onCredit(long written, long growth) {
+        if (acked + written > sent) {
+            abort("credit for " + written + " bytes beyond the " + (sent - acked) + " in flight", true);
+            return;
+        }
+        acked += written;
+        sendCredit += written + growth;
+        env.budget().release(written);
+        while (!inFlight.isEmpty() && inFlight.peek().end() <= acked) {
+            inFlight.poll();
+        }
+        requestRead();
+        maybeFinish();
+    }
+
+    private void answerChunkRequest(ChunkId chunk) {
+        byte[] bytes = null;
+        for (InFlight batch : inFlight) {
+            bytes = batch.referenced().get(chunk);
+            if (bytes != null) {
+                break;
+            }
+        }
+        if (bytes == null) {
+            abort("peer asked for chunk " + chunk + " that is not in flight", true);
+            return;
+        }
+        ByteBuf frame = Frames.chunkData(tunnel.alloc(), id, chunk, bytes);
+        counters.wanOut(frame.readableBytes());
+        tunnel.sendControl(frame);
+    }
+
+    // ---- receiving: WAN -> LAN ----
+
+    private void processIncoming() {
+        while (!closed && lanConnected && repairing == null && !incoming.isEmpty()) {
+            TunnelFrame frame = incoming.poll();
+            if (frame.type == FrameType.FIN) {
+                frame.release();
+                finReceived = true;
+                shutdownLanOutput();
+                return;
+            }
+            DecodedBatch batch;
+            try {
+                batch = decoder.decode(frame.content(), frame.streamOffset);
+            } catch (IOException | RuntimeException e) {
+                abort("undecodable batch: " + e.getMessage(), true);
+                return;
+            } finally {
+                frame.release();
+            }
+            if (batch.missing().isEmpty()) {
+                deliver(batch);
+            } else {
+                repairing = batch;
+                for (ChunkId chunk : batch.missing()) {
+                    ByteBuf request = Frames.chunkRequest(tunnel.alloc(), id, chunk);
+                    counters.wanOut(request.readableBytes());
+                    tunnel.sendControl(request);
+                }
+            }
+        }
+    }
+
+    private void onChunkData(ChunkId chunk, byte[] bytes) {
+        if (repairing == null) {
+            return;
+        }
+        try {
+            if (!repairing.supply(chunk, bytes, env.store())) {
+                abort("repair of chunk " + chunk + " does not match its id", true);
+                return;
+            }
+        } catch (IOException e) {
+            abort("chunk store failed: " + e.getMessage(), true);
+            return;
+        }
+        if (repairing.missing().isEmpty()) {
+            DecodedBatch batch = repairing;
+            repairing = null;
+            deliver(batch);
+            processIncoming();
+        }
+    }
+
+    private void deliver(DecodedBatch batch) {
+        ByteBuf data = batch.assemble(tunnel.alloc());
+        int length = data.readableBytes();
+        unwritten += length;
+        counters.lanOut(length);
+        lastWrite = lan.writeAndFlush(data);
+        lastWrite.addListener(f -> {
+            if (f.isSuccess()) {
+                onLanWritten(length);
+            } else {
+                abort("LAN write failed: " + f.cause().getMessage(), true);
+            }
+        });
+    }
+
+    private void onLanWritten(int length) {
+        if (closed) {
+            return;
+        }
+        unwritten -= length;
+        uncredited += length;
+        long threshold = Math.min(window / 4, 256 << 10);
+        if (uncredited >= threshold || (incoming.isEmpty() && repairing == null)) {
+            long growth = Math.min(env.settings().flowMaxWindow() - window, uncredited);
+            if (growth <= 0 || !env.budget().tryReserve(growth)) {
+                growth = 0;
+            }
+            window += growth;
+            ByteBuf credit = Frames.credit(tunnel.alloc(), id, (int) uncredited, (int) growth);
+            uncredited = 0;
+            counters.wanOut(credit.readableBytes());
+            tunnel.sendControl(credit);
+        }
+        maybeFinish();
+    }
+
+    private void shutdownLanOutput() {
+        Runnable shut = () -> ((DuplexChannel) lan).shutdownOutput().addListener(f -> {
+            lanOutputShut = true;
+            maybeFinish();
+        });
+        if (lastWrite == null || lastWrite.isDone()) {
+            shut.run();
+        } else {
+            lastWrite.addListener(f -> shut.run());
+        }
+    }
+
+    // ---- end of the flow ----
+
+    private void maybeFinish() {
+        if (!closed && finSent && finReceived && lanOutputShut && acked == sent && unwritten == 0) {
+            finish(null);
+        }
+    }
+
+    /** Ends the flow abnormally: the LAN side is reset, and the far side told when {@code tellPeer}. */
+    void abort(String reason, boolean tellPeer) {
+        if (closed) {
+            return;
+        }
+        if (tellPeer) {
+            tunnel.sendControl(Frames.reset(tunnel.alloc(), id, reason));
+        }
+        if (lan != null) {
+            if (lan.isOpen()) {
+                lan.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+        }
+        finish(reason);
+    }
+
+    private void finish(String abortReason) {
+        closed = true;
+        if (tailFlush != null) {
+            tailFlush.cancel(false);
+        }
+        if (lan != null) {
+            lan.close();
+        }
+        encoder.close();
+        TunnelFrame frame;
+        while ((frame = incoming.poll()) != null) {
+            frame.release();
+        }
+        env.budget().release(window + (sent - acked));
+        inFlight.clear();
+        tunnel.unregister(this);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        if (abortReason == null) {
+            LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary());
+        } else {
+            LOG.warning(() -> "flow " + description + " reset after " + millis + " ms (" + abortReason + "): "
+                    + counters.summary());
+        }
+    }
+
+    /** The LAN side's events. */
+    private final class LanHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (closed || !(msg instanceof ByteBuf data)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            onLanRead(data);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            onLanReadComplete();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                onLanEof();
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!closed) {
+                abort("LAN connection closed before the flow ended", true);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.FINE, "LAN error on " + description, cause);
+            abort("LAN error: " + cause.getMessage(), true);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.wanopt.proxy.tunnel;
+
+import io.netty.channel.EventLoopGroup;
+import io.wanopt.cache.chunking.FastCdcChunker;
+import io.wanopt.cache.store.ChunkStore;
+import io.wanopt.config.TunnelSettings;
+import io.wanopt.proxy.MemoryBudget;
+import io.wanopt.proxy.TrafficCounters;
+
+/**
+ * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the memory
+ * cap, the LAN event loops and the appliance's counters.
+ */
+public record FlowEnvironment(
+        ChunkStore store,
+        FastCdcChunker chunker,
+        TunnelSettings settings,
+        int zstdLevel,
+        MemoryBudget budget,
+        EventLoopGroup lanGroup,
+        TrafficCounters applianceCounters) {
+}

@@ -1,0 +1,38 @@
+package io.wanopt.proxy.tunnel;
+
+/**
+ * Tunnel frame types. Every frame is {@code u32 length, u8 type, payload}; flow frames start their
+ * payload with the {@code u32} flow id. Frames of one flow are sent and handled in order.
+ */
+final class FrameType {
+
+    /** u8 protocol version, u16+UTF-8 appliance id, 16-byte store epoch. First frame each way. */
+    static final int HELLO = 1;
+    /** flow id, u16+UTF-8 target host, u16 target port: open a LAN connection on the far side. */
+    static final int OPEN = 2;
+    /** flow id, batch body ({@code io.wanopt.cache.codec.BatchFormat}). */
+    static final int DATA = 3;
+    /** flow id: the sender's LAN side sent FIN; no DATA follows. */
+    static final int FIN = 4;
+    /** flow id, u16+UTF-8 reason: the flow is aborted; reset the LAN connection. */
+    static final int RESET = 5;
+    /**
+     * flow id, u32 written, u32 growth: the receiver wrote {@code written} more LAN bytes (the sender
+     * may drop what it pinned for them) and the sender may send {@code written + growth} more.
+     */
+    static final int CREDIT = 6;
+    /** flow id, 32-byte chunk id: the receiver lacks a referenced chunk. */
+    static final int CHUNK_REQUEST = 7;
+    /** flow id, 32-byte chunk id, chunk bytes: answer to CHUNK_REQUEST. */
+    static final int CHUNK_DATA = 8;
+    /** u64 sender's clock in ns. */
+    static final int PING = 9;
+    /** u64 the PING's value echoed. */
+    static final int PONG = 10;
+
+    /** Version of this frame set, exchanged in HELLO. */
+    static final int PROTOCOL_VERSION = 1;
+
+    private FrameType() {
+    }
+}

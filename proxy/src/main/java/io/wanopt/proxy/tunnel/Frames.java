@@ -1,0 +1,114 @@
+package io.wanopt.proxy.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.wanopt.cache.ChunkId;
+import java.nio.charset.StandardCharsets;
+
+/** Builds tunnel frames ({@link FrameType}). */
+final class Frames {
+
+    private Frames() {
+    }
+
+    static ByteBuf hello(ByteBufAllocator alloc, String applianceId, byte[] epoch) {
+        ByteBuf buf = start(alloc, FrameType.HELLO, 64);
+        buf.writeByte(FrameType.PROTOCOL_VERSION);
+        writeString(buf, applianceId);
+        buf.writeBytes(epoch);
+        return finish(buf);
+    }
+
+    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port) {
+        ByteBuf buf = flowStart(alloc, FrameType.OPEN, flowId, 64);
+        writeString(buf, host);
+        buf.writeShort(port);
+        return finish(buf);
+    }
+
+    /** A DATA frame around {@code body}, whose ownership passes to the frame. */
+    static ByteBuf data(ByteBufAllocator alloc, int flowId, ByteBuf body) {
+        ByteBuf header = alloc.buffer(9);
+        header.writeInt(1 + 4 + body.readableBytes());
+        header.writeByte(FrameType.DATA);
+        header.writeInt(flowId);
+        CompositeByteBuf frame = alloc.compositeBuffer(2);
+        frame.addComponents(true, header, body);
+        return frame;
+    }
+
+    static ByteBuf fin(ByteBufAllocator alloc, int flowId) {
+        return finish(flowStart(alloc, FrameType.FIN, flowId, 0));
+    }
+
+    static ByteBuf reset(ByteBufAllocator alloc, int flowId, String reason) {
+        ByteBuf buf = flowStart(alloc, FrameType.RESET, flowId, 32);
+        writeString(buf, reason);
+        return finish(buf);
+    }
+
+    static ByteBuf credit(ByteBufAllocator alloc, int flowId, int written, int growth) {
+        ByteBuf buf = flowStart(alloc, FrameType.CREDIT, flowId, 8);
+        buf.writeInt(written);
+        buf.writeInt(growth);
+        return finish(buf);
+    }
+
+    static ByteBuf chunkRequest(ByteBufAllocator alloc, int flowId, ChunkId id) {
+        ByteBuf buf = flowStart(alloc, FrameType.CHUNK_REQUEST, flowId, ChunkId.LENGTH);
+        id.writeTo(buf);
+        return finish(buf);
+    }
+
+    static ByteBuf chunkData(ByteBufAllocator alloc, int flowId, ChunkId id, byte[] bytes) {
+        ByteBuf buf = flowStart(alloc, FrameType.CHUNK_DATA, flowId, ChunkId.LENGTH + bytes.length);
+        id.writeTo(buf);
+        buf.writeBytes(bytes);
+        return finish(buf);
+    }
+
+    static ByteBuf ping(ByteBufAllocator alloc, int type, long nanos) {
+        ByteBuf buf = start(alloc, type, 8);
+        buf.writeLong(nanos);
+        return finish(buf);
+    }
+
+    /** Reads a u16-length UTF-8 string of at most {@code max} bytes; null when it is not all there. */
+    static String readString(ByteBuf in, int max) {
+        if (in.readableBytes() < 2) {
+            return null;
+        }
+        int length = in.readUnsignedShort();
+        if (length > max || in.readableBytes() < length) {
+            return null;
+        }
+        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    private static void writeString(ByteBuf buf, String value) {
+        int lengthIndex = buf.writerIndex();
+        buf.writeShort(0);
+        int written = ByteBufUtil.writeUtf8(buf, value);
+        buf.setShort(lengthIndex, written);
+    }
+
+    private static ByteBuf start(ByteBufAllocator alloc, int type, int payloadHint) {
+        ByteBuf buf = alloc.buffer(5 + payloadHint);
+        buf.writeInt(0);
+        buf.writeByte(type);
+        return buf;
+    }
+
+    private static ByteBuf flowStart(ByteBufAllocator alloc, int type, int flowId, int payloadHint) {
+        ByteBuf buf = start(alloc, type, 4 + payloadHint);
+        buf.writeInt(flowId);
+        return buf;
+    }
+
+    private static ByteBuf finish(ByteBuf buf) {
+        buf.setInt(0, buf.readableBytes() - 4);
+        return buf;
+    }
+}

@@ -37,14 +37,17 @@ public final class MemoryBudget {
         return peak.get();
     }
 
-    /** Whether there is room to take on more; when not, {@code wakeUp} runs once room is released. */
-    public boolean hasRoom(Runnable wakeUp) {
-        if (used.get() < capacity) {
+    /**
+     * Whether {@code bytes} more would fit under the cap; when not, {@code wakeUp} runs once room is
+     * released. (A reader asks for the size of one read before reading, then reserves what it got.)
+     */
+    public boolean hasRoom(long bytes, Runnable wakeUp) {
+        if (used.get() + bytes <= capacity) {
             return true;
         }
         waiters.add(wakeUp);
         // A release between the check and the add would have missed this waiter.
-        if (used.get() < capacity) {
+        if (used.get() + bytes <= capacity) {
             wakeWaiters();
         }
         return false;
@@ -74,9 +77,8 @@ public final class MemoryBudget {
         if (bytes == 0) {
             return;
         }
-        if (used.addAndGet(-bytes) < capacity) {
-            wakeWaiters();
-        }
+        used.addAndGet(-bytes);
+        wakeWaiters();
     }
 
     private void wakeWaiters() {

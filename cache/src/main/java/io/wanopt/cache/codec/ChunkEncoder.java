@@ -70,7 +70,7 @@ public final class ChunkEncoder {
         this.allocator = allocator;
         this.counters = counters;
         this.pending = new byte[Math.max(2 * chunker.maxSize(), 256 << 10)];
-        this.literals = new byte[batchSize + BatchFormat.MAX_CHUNK_LENGTH];
+        this.literals = new byte[batchSize + chunker.maxSize()];
     }
 
     /**
@@ -101,6 +101,9 @@ public final class ChunkEncoder {
                     + BatchFormat.MAX_CHUNK_LENGTH + ')');
         }
         cut(true, out);
+        if (literals.length < literalLength + length) {
+            literals = Arrays.copyOf(literals, literalLength + length);
+        }
         chunk(data, offset, length, out);
     }
 

@@ -219,20 +219,25 @@ public final class SegmentChunkStore implements ChunkStore {
         appendSegment = last;
         FileChannel channel = FileChannel.open(SegmentFile.path(segmentDirectory, last),
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        long size = channel.size();
-        long valid = SegmentFile.scan(channel, size).validLength();
-        if (valid < size) {
-            LOG.warning(() -> "truncating segment " + last + " of " + settings.path() + " from " + size + " to "
-                    + valid + " bytes (a record was torn)");
-            channel.truncate(valid);
-            segmentSizes.put(last, valid);
-        }
-        if (valid < settings.segmentSize()) {
-            appendChannel = channel;
-            appendPosition = valid;
-            channel.position(valid);
-        } else {
+        try {
+            long size = channel.size();
+            long valid = SegmentFile.scan(channel, size).validLength();
+            if (valid < size) {
+                LOG.warning(() -> "truncating segment " + last + " of " + settings.path() + " from " + size + " to "
+                        + valid + " bytes (a record was torn)");
+                channel.truncate(valid);
+                segmentSizes.put(last, valid);
+            }
+            if (valid < settings.segmentSize()) {
+                channel.position(valid);
+                appendChannel = channel;
+                appendPosition = valid;
+            } else {
+                channel.close();
+            }
+        } catch (IOException | RuntimeException e) {
             channel.close();
+            throw e;
         }
         diskBytes.set(segmentSizes.values().stream().mapToLong(Long::longValue).sum());
     }

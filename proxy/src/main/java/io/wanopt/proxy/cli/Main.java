@@ -75,6 +75,10 @@ public final class Main {
                 case "wan-emulator" -> {
                     return WanEmulatorCommand.run(rest, out, err);
                 }
+                // DISPATCH POINT for `run` and `demo`: enable once io.wanopt.proxy.Daemon and
+                // io.wanopt.proxy.demo.Demo exist (and import them):
+                //   case "run" -> { Daemon.main(rest); return OK; }
+                //   case "demo" -> { Demo.main(rest); return OK; }
                 default -> {
                     err.println("wanopt: unknown command \"" + args[0] + "\"");
                     err.print(USAGE);

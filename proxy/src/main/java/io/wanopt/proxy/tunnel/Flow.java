@@ -208,11 +208,15 @@ final class Flow {
         if (sendCredit <= 0) {
             return;
         }
-        if (!env.budget().hasRoom(() -> executor.execute(this::requestRead))) {
+        if (!env.budget().hasRoom(LAN_READ_SIZE, () -> executor.execute(this::requestRead))) {
             return;
         }
         readPending = true;
         lan.read();
+        if (encoder.hasPending() && tailFlush == null) {
+            tailFlush = executor.schedule(this::flushTail, env.settings().tailFlushDelay().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     private void onLanRead(ByteBuf data) {
@@ -233,19 +237,19 @@ final class Flow {
 
     private void onLanReadComplete() {
         readPending = false;
-        if (closed) {
-            return;
+        if (!closed) {
+            requestRead();
         }
-        if (encoder.hasPending() && tailFlush == null) {
-            tailFlush = executor.schedule(this::flushTail, env.settings().tailFlushDelay().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
-        requestRead();
     }
 
+    /**
+     * Sends the partial chunk held at the end of what the LAN sender wrote, once it has been idle for
+     * the tail-flush delay. Only while a read is outstanding: a flow held back by credit or the
+     * memory cap is not idle, and cutting then would only make chunks that never match again.
+     */
     private void flushTail() {
         tailFlush = null;
-        if (closed) {
+        if (closed || !readPending) {
             return;
         }
         List<EncodedBatch> batches = new ArrayList<>();

@@ -96,6 +96,14 @@ class MainTest {
     }
 
     @Test
+    void wanEmulatorArgumentsReachItsCommand() {
+        Result result = run("wan-emulator", "--listen", "127.0.0.1:0");
+        assertEquals(2, result.status());
+        assertEquals(1, result.errLines().size(), result.err());
+        assertTrue(result.err().startsWith("wan-emulator: "), result.err());
+    }
+
+    @Test
     void configCheckAcceptsGoodFile() throws IOException {
         Path file = site("");
         Result result = run("config", "check", file.toString());

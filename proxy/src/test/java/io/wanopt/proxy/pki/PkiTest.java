@@ -192,7 +192,9 @@ class PkiTest {
     }
 
     private static Handshake handshake(SslContext serverContext, SslContext clientContext, String serverName) throws Exception {
+        // Handlers are kept from initChannel: a failed handshake may remove them from the pipeline at once.
         CompletableFuture<SslHandler> serverHandler = new CompletableFuture<>();
+        CompletableFuture<SslHandler> clientHandler = new CompletableFuture<>();
         Channel server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -214,11 +216,13 @@ class PkiTest {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(clientContext.newHandler(channel.alloc(), serverName, port), CLOSE_ON_ERROR);
+                            SslHandler handler = clientContext.newHandler(channel.alloc(), serverName, port);
+                            channel.pipeline().addLast(handler, CLOSE_ON_ERROR);
+                            clientHandler.complete(handler);
                         }
                     })
                     .connect(server.localAddress()).sync().channel();
-            Future<Channel> clientDone = client.pipeline().get(SslHandler.class).handshakeFuture();
+            Future<Channel> clientDone = clientHandler.get(10, TimeUnit.SECONDS).handshakeFuture();
             SslHandler serverSide = serverHandler.get(10, TimeUnit.SECONDS);
             Future<Channel> serverDone = serverSide.handshakeFuture();
             assertTrue(clientDone.await(10, TimeUnit.SECONDS) && serverDone.await(10, TimeUnit.SECONDS), "handshake hung");

@@ -35,6 +35,7 @@ final class Sites implements AutoCloseable {
         this.dir = dir;
         this.extraConfig = extraConfig;
         Pki.createCa(dir.resolve("ca"), "wanopt test CA");
+        Pki.issue(dir.resolve("ca"), dir.resolve("keys"), "dc");
     }
 
     /** Adds a branch whose single listener leads to {@code target}; call before {@link #start}. */
@@ -45,12 +46,27 @@ final class Sites implements AutoCloseable {
         return this;
     }
 
-    Sites start() throws Exception {
-        Pki.issue(dir.resolve("ca"), dir.resolve("keys"), "dc");
+    /** Replaces the key and certificate of {@code id} with ones issued by a CA the others do not trust. */
+    Sites withForeignCertificate(String id) throws IOException {
+        Path foreign = dir.resolve("foreign-ca");
+        Pki.createCa(foreign, "someone else's CA");
+        Files.delete(dir.resolve("keys").resolve(id + ".key"));
+        Files.delete(dir.resolve("keys").resolve(id + ".crt"));
+        Pki.issue(foreign, dir.resolve("keys"), id);
+        return this;
+    }
+
+    /** Starts the datacenter and the branches without waiting for their tunnels. */
+    Sites startWithoutWaiting() throws Exception {
         datacenter = Appliance.start(datacenterSettings());
         for (String id : branchIds) {
             branches.add(Appliance.start(branchSettings(id)));
         }
+        return this;
+    }
+
+    Sites start() throws Exception {
+        startWithoutWaiting();
         for (Appliance branch : branches) {
             if (!branch.tunnels().awaitUp("dc", Duration.ofSeconds(20))) {
                 throw new IllegalStateException(branch.settings().applianceId() + " could not reach dc");

@@ -2,6 +2,8 @@ package io.wanopt.proxy.cli;
 
 import io.wanopt.config.ConfigError;
 import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.Daemon;
+import io.wanopt.proxy.demo.Demo;
 import io.wanopt.proxy.pki.Pki;
 import io.wanopt.proxy.wan.WanEmulatorCommand;
 import java.io.IOException;
@@ -75,10 +77,14 @@ public final class Main {
                 case "wan-emulator" -> {
                     return WanEmulatorCommand.run(rest, out, err);
                 }
-                // DISPATCH POINT for `run` and `demo`: enable once io.wanopt.proxy.Daemon and
-                // io.wanopt.proxy.demo.Demo exist (and import them):
-                //   case "run" -> { Daemon.main(rest); return OK; }
-                //   case "demo" -> { Demo.main(rest); return OK; }
+                case "run" -> {
+                    return Daemon.run(rest, err);
+                }
+                case "demo" -> {
+                    CommandOptions options = CommandOptions.parse(rest, Set.of("--size", "--rate", "--rtt"));
+                    return Demo.run(new Demo.DemoOptions(options.bytes("--size", -1), options.rate("--rate", 0),
+                            options.duration("--rtt", null)), out, err);
+                }
                 default -> {
                     err.println("wanopt: unknown command \"" + args[0] + "\"");
                     err.print(USAGE);

@@ -1,0 +1,92 @@
+package io.wanopt.proxy;
+
+import io.wanopt.cache.store.ChunkStoreStats;
+import io.wanopt.config.ConfigError;
+import io.wanopt.config.PeerSettings;
+import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.tunnel.PeerStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.StringJoiner;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** {@code wanopt run --config FILE}: the appliance as a long-running process, until SIGTERM/SIGINT. */
+public final class Daemon {
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private Daemon() {
+    }
+
+    /** Runs until the process is told to stop; returns 2 for bad arguments or config, 1 when start-up fails. */
+    public static int run(String[] args, PrintStream err) {
+        if (args.length != 2 || !args[0].equals("--config")) {
+            err.println("usage: wanopt run --config FILE");
+            return 2;
+        }
+        WanoptSettings settings;
+        try {
+            settings = WanoptSettings.load(Path.of(args[1]));
+        } catch (ConfigError e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        LogFormat.install();
+        Appliance appliance;
+        try {
+            appliance = Appliance.start(settings);
+        } catch (IOException | RuntimeException e) {
+            err.println("wanopt: cannot start: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "wanopt-summary");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = settings.summaryInterval().toMillis();
+        summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            summaries.shutdownNow();
+            try {
+                appliance.close();
+            } catch (IOException e) {
+                LOG.warning("closing the chunk store failed: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "wanopt-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The minute's summary line: traffic, dictionary and peers. */
+    static String summary(Appliance appliance) {
+        TrafficCounters counters = appliance.counters();
+        ChunkStoreStats store = appliance.store().stats();
+        StringJoiner peers = new StringJoiner(", ");
+        for (PeerSettings peer : appliance.settings().peers()) {
+            PeerStatus status = appliance.peer(peer.id());
+            peers.add(peer.id() + (status.up()
+                    ? " up rtt " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, status.rttNanos())) + " ms, "
+                            + status.flows() + " flows"
+                    : " down"));
+        }
+        return "summary: " + counters.flows() + " flows since start; " + counters.summary()
+                + "; store " + store.chunks() + " chunks, " + store.diskBytes() / (1 << 20) + " of "
+                + store.diskBudget() / (1 << 20) + " MiB; buffered " + appliance.budget().used() / 1024
+                + " KiB; peers: " + peers;
+    }
+}

@@ -9,7 +9,13 @@ import io.wanopt.proxy.TrafficCounters;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -148,6 +154,24 @@ final class Tunnel {
         }
         if (wrote) {
             channel.flush();
+        }
+    }
+
+    /** Resets every flow's LAN side and waits (briefly) until done: the appliance is stopping. */
+    void resetFlows(String why) {
+        List<Future<?>> resets = new ArrayList<>();
+        for (Flow flow : flows.values()) {
+            resets.add(flow.executor.submit(() -> flow.abort(why, true)));
+        }
+        for (Future<?> reset : resets) {
+            try {
+                reset.get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // Stopping anyway; the channel close below resets what is left.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -162,6 +162,7 @@ public final class TunnelManager implements AutoCloseable {
             server.close().syncUninterruptibly();
         }
         for (Tunnel tunnel : tunnels.values()) {
+            tunnel.resetFlows("appliance " + settings.applianceId() + " stopping");
             tunnel.channel().close().syncUninterruptibly();
         }
     }

@@ -7,16 +7,14 @@ import com.typesafe.config.ConfigUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.wanopt.config.Rates;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code wanopt wan-emulator --listen ADDR:PORT --to HOST:PORT --rate 10mbit --rtt 140ms [--queue 1MiB]}:
@@ -30,9 +28,6 @@ public final class WanEmulatorCommand {
     private static final String USAGE =
             "usage: wanopt wan-emulator --listen ADDR:PORT --to HOST:PORT --rate 10mbit --rtt 140ms [--queue 1MiB]";
     private static final Set<String> OPTIONS = Set.of("--listen", "--to", "--rate", "--rtt", "--queue");
-    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(bit|kbit|mbit|gbit)");
-    private static final Map<String, Long> RATE_UNITS =
-            Map.of("bit", 1L, "kbit", 1_000L, "mbit", 1_000_000L, "gbit", 1_000_000_000L);
 
     private WanEmulatorCommand() {
     }
@@ -136,17 +131,12 @@ public final class WanEmulatorCommand {
         return address;
     }
 
-    /** A rate such as 10mbit (decimal units: kbit, mbit, gbit, as in the configuration file). */
     private static long parseRate(String value) {
-        Matcher matcher = RATE.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("--rate must be a number with bit, kbit, mbit or gbit, got '" + value + "'");
+        try {
+            return Rates.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--rate: " + e.getMessage());
         }
-        long rate = (long) (Double.parseDouble(matcher.group(1)) * RATE_UNITS.get(matcher.group(2)));
-        if (rate <= 0) {
-            throw new IllegalArgumentException("--rate must be positive, got '" + value + "'");
-        }
-        return rate;
     }
 
     private static Duration parseDuration(String value) {

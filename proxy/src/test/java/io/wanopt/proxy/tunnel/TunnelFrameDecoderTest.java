@@ -1,0 +1,125 @@
+package io.wanopt.proxy.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.wanopt.cache.ChunkId;
+import io.wanopt.protocols.MalformedInputException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TunnelFrameDecoderTest {
+
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+    /** A HELLO, an OPEN, a DATA, a CREDIT, a CHUNK_REQUEST and a PING, back to back. */
+    private static byte[] sampleStream() {
+        List<ByteBuf> frames = new ArrayList<>();
+        frames.add(Frames.hello(ALLOC, "branch-1", new byte[16]));
+        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445));
+        frames.add(Frames.data(ALLOC, 2, Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 10, 0, 0})));
+        frames.add(Frames.credit(ALLOC, 2, 65536, 1024));
+        frames.add(Frames.chunkRequest(ALLOC, 2, ChunkId.of(new byte[] {1, 2, 3}, 0, 3)));
+        frames.add(Frames.ping(ALLOC, FrameType.PING, 123456789L));
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf frame : frames) {
+            all.writeBytes(frame);
+            frame.release();
+        }
+        byte[] bytes = new byte[all.readableBytes()];
+        all.readBytes(bytes);
+        all.release();
+        return bytes;
+    }
+
+    @Test
+    void everySplitOfTheStreamGivesTheSameFrames() {
+        byte[] stream = sampleStream();
+        for (int piece = 1; piece <= stream.length; piece++) {
+            EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(1 << 20));
+            for (int at = 0; at < stream.length; at += piece) {
+                channel.writeInbound(Unpooled.wrappedBuffer(stream, at, Math.min(piece, stream.length - at)));
+            }
+            List<TunnelFrame> frames = new ArrayList<>();
+            TunnelFrame frame;
+            while ((frame = channel.readInbound()) != null) {
+                frames.add(frame);
+            }
+            assertEquals(6, frames.size(), "piece size " + piece);
+            assertEquals(FrameType.HELLO, frames.get(0).type);
+            assertEquals(FrameType.OPEN, frames.get(1).type);
+            assertEquals(2, frames.get(1).flowId);
+            assertEquals("fileserver.example", Frames.readString(frames.get(1).content(), 255));
+            assertEquals(445, frames.get(1).content().readUnsignedShort());
+            assertEquals(FrameType.DATA, frames.get(2).type);
+            assertEquals(6, frames.get(2).content().readableBytes());
+            assertEquals(FrameType.CREDIT, frames.get(3).type);
+            assertEquals(65536, frames.get(3).content().readInt());
+            assertEquals(1024, frames.get(3).content().readInt());
+            assertEquals(FrameType.CHUNK_REQUEST, frames.get(4).type);
+            assertEquals(ChunkId.LENGTH, frames.get(4).content().readableBytes());
+            assertEquals(FrameType.PING, frames.get(5).type);
+            assertEquals(123456789L, frames.get(5).content().readLong());
+            long expectedOffset = 0;
+            for (TunnelFrame f : frames) {
+                assertEquals(expectedOffset, f.streamOffset);
+                expectedOffset += f.wireLength;
+                f.release();
+            }
+            assertEquals(stream.length, expectedOffset);
+            assertFalse(channel.finish());
+        }
+    }
+
+    @Test
+    void aLengthOverTheCapIsRejectedWithValueLimitAndOffset() {
+        EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(1024));
+        ByteBuf ping = Frames.ping(ALLOC, FrameType.PING, 1);
+        channel.writeInbound(ping);
+        TunnelFrame first = channel.readInbound();
+        first.release();
+        DecoderException e = assertThrows(MalformedInputException.class,
+                () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0x10, 0, 3})));
+        assertTrue(e.getMessage().contains("4096"), e.getMessage());
+        assertTrue(e.getMessage().contains("1024"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset 13"), e.getMessage());
+        assertNull(channel.readInbound());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void unknownTypesZeroLengthsAndShortFlowFramesAreMalformed() {
+        byte[][] bad = {
+            {0, 0, 0, 1, 99},
+            {0, 0, 0, 0},
+            {0, 0, 0, 3, FrameType.DATA, 0, 0},
+        };
+        for (byte[] input : bad) {
+            EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(1024));
+            assertThrows(MalformedInputException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer(input)));
+            assertNull(channel.readInbound());
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aPartialFrameWaitsWithoutConsumingInput() {
+        EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(1024));
+        assertFalse(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9, FrameType.PING, 0, 0})));
+        assertNull(channel.readInbound());
+        assertTrue(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 0, 7})));
+        TunnelFrame frame = channel.readInbound();
+        assertEquals(7, frame.content().readLong());
+        frame.release();
+        assertFalse(channel.finish());
+    }
+}

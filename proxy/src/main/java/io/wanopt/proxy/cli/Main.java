@@ -5,7 +5,6 @@ import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.Daemon;
 import io.wanopt.proxy.demo.Demo;
 import io.wanopt.proxy.pki.Pki;
-import io.wanopt.proxy.wan.WanEmulatorCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;

@@ -1,4 +1,4 @@
-package io.wanopt.proxy.wan;
+package io.wanopt.proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -55,12 +55,15 @@ public final class Daemon {
         });
         long interval = settings.summaryInterval().toMillis();
         summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
+        // JUL resets its handlers in its own shutdown hook, so the last words go straight to stderr.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             summaries.shutdownNow();
             try {
                 appliance.close();
+                err.println("appliance " + settings.applianceId() + " stopped: " + appliance.counters().summary());
             } catch (IOException e) {
-                LOG.warning("closing the chunk store failed: " + e.getMessage());
+                err.println("appliance " + settings.applianceId() + " stopped; closing the chunk store failed: "
+                        + e.getMessage());
             }
             stopped.countDown();
         }, "wanopt-shutdown"));

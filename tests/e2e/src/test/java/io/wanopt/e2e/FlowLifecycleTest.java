@@ -2,6 +2,7 @@ package io.wanopt.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,21 @@ class FlowLifecycleTest {
                 assertArrayEquals(expected.toString().getBytes(), response);
             }
             assertArrayEquals("small request".getBytes(), seenByServer.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theBranchRedialsARestartedDatacenterAndCarriesFlowsAgain() throws Exception {
+        try (StreamServers.Server sink = StreamServers.sink();
+                Sites sites = new Sites(dir, "tunnel.reconnect-max-backoff = 500ms")
+                        .branch("branch", sink.address()).start()) {
+            StreamServers.StreamSource stream = TestStreams.mixed(21);
+            String[] before = StreamServers.sendToSink(sites.entry(0), stream, 8 << 20);
+            assertArrayEquals(before[0].getBytes(), before[1].getBytes());
+            sites.restartDatacenter();
+            assertTrue(sites.branch(0).tunnels().awaitUp("dc", Duration.ofSeconds(20)), "tunnel back up");
+            String[] after = StreamServers.sendToSink(sites.entry(0), stream, 8 << 20);
+            assertArrayEquals(after[0].getBytes(), after[1].getBytes());
         }
     }
 

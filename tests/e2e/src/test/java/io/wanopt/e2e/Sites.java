@@ -25,6 +25,8 @@ final class Sites implements AutoCloseable {
     private final List<String> branchIds = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
     Appliance datacenter;
+    /** The datacenter's tunnel port, kept across restarts so that the branches' config stays right. */
+    private int datacenterPort;
     final List<Appliance> branches = new ArrayList<>();
 
     /** A server beside the datacenter that a branch listener leads to. */
@@ -58,7 +60,7 @@ final class Sites implements AutoCloseable {
 
     /** Starts the datacenter and the branches without waiting for their tunnels. */
     Sites startWithoutWaiting() throws Exception {
-        datacenter = Appliance.start(datacenterSettings());
+        startDatacenter();
         for (String id : branchIds) {
             branches.add(Appliance.start(branchSettings(id)));
         }
@@ -84,6 +86,17 @@ final class Sites implements AutoCloseable {
         return branches.get(index).listenerAddress(0);
     }
 
+    private void startDatacenter() throws Exception {
+        datacenter = Appliance.start(datacenterSettings());
+        datacenterPort = datacenter.tunnelAddress().getPort();
+    }
+
+    /** Stops the datacenter appliance and starts it again on the same port and store; branches keep running. */
+    void restartDatacenter() throws Exception {
+        datacenter.close();
+        startDatacenter();
+    }
+
     /** Stops every appliance and starts them again on the same stores. */
     void restart() throws Exception {
         closeAppliances();
@@ -95,7 +108,7 @@ final class Sites implements AutoCloseable {
         for (String id : branchIds) {
             peers.append("{ id = ").append(id).append(" }\n");
         }
-        return settings("dc", "tunnel.listen = \"127.0.0.1:0\"\npeers = [\n" + peers + "]\nlisteners = []\n");
+        return settings("dc", "tunnel.listen = \"127.0.0.1:" + datacenterPort + "\"\npeers = [\n" + peers + "]\nlisteners = []\n");
     }
 
     WanoptSettings branchSettings(String id) throws IOException, ConfigError {

@@ -45,97 +45,98 @@ class DictionaryTest {
 
     @Test
     void secondPassStaysWarmAcrossARestartOfBothAppliances() throws Exception {
-        StreamServers.StreamSource stream = TestStreams.mixed(12);
-        try (StreamServers.Server sink = StreamServers.sink();
-                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
-            String[] first = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(first[0], first[1]);
-            sites.restart();
-            String[] second = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(second[0], second[1]);
-            TrafficCounters branch = sites.branch(0).counters();
-            assertTrue(branch.wanOut() <= SIZE / 100, "after restart the pass put " + branch.wanOut()
-                    + " bytes on the tunnel");
-            // A few chunks differ where the sender cut early on an idle moment (tail flush); no more.
-            assertTrue(branch.sent.get(Kind.LITERAL_BYTES) <= SIZE / 200, "literal bytes after restart: "
-                    + branch.sent.get(Kind.LITERAL_BYTES));
-        }
+        afterFirstPass(12, (sites, stream) -> {
+        sites.restart();
+        passIntact(sites, stream);
+        TrafficCounters branch = sites.branch(0).counters();
+        assertTrue(branch.wanOut() <= SIZE / 100, "after restart the pass put " + branch.wanOut()
+                + " bytes on the tunnel");
+        // A few chunks differ where the sender cut early on an idle moment (tail flush); no more.
+        assertTrue(branch.sent.get(Kind.LITERAL_BYTES) <= SIZE / 200, "literal bytes after restart: "
+                + branch.sent.get(Kind.LITERAL_BYTES));
+        });
     }
 
     @Test
     void lostChunksAreRepairedFromTheSender() throws Exception {
-        StreamServers.StreamSource stream = TestStreams.mixed(13);
-        try (StreamServers.Server sink = StreamServers.sink();
-                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
-            String[] first = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(first[0], first[1]);
-            sites.close();
-            // The datacenter loses its segment files (index and epoch survive): every reference misses.
-            try (Stream<Path> segments = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
-                for (Path segment : segments.toList()) {
-                    Files.delete(segment);
-                }
+        afterFirstPass(13, (sites, stream) -> {
+        sites.close();
+        // The datacenter loses its segment files (index and epoch survive): every reference misses.
+        try (Stream<Path> segments = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
+            for (Path segment : segments.toList()) {
+                Files.delete(segment);
             }
-            sites.restart();
-            String[] second = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(second[0], second[1], "byte-exact despite the lost chunks");
-            long repaired = sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED);
-            assertTrue(repaired > 0, "repairs counted: " + repaired);
         }
+        sites.restart();
+        passIntact(sites, stream);
+        long repaired = sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED);
+        assertTrue(repaired > 0, "repairs counted: " + repaired);
+        });
     }
 
     @Test
     void aWipedStoreGetsANewEpochAndIsSentLiterals() throws Exception {
-        StreamServers.StreamSource stream = TestStreams.mixed(14);
-        try (StreamServers.Server sink = StreamServers.sink();
-                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
-            String[] first = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(first[0], first[1]);
-            sites.close();
-            deleteTree(sites.dir.resolve("store-dc"));
-            sites.restart();
-            String[] second = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(second[0], second[1]);
-            assertEquals(0, sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED),
-                    "the branch knew the new store holds nothing");
-            assertTrue(sites.branch(0).counters().sent.get(Kind.LITERAL_CHUNKS) > 0, "literals to the new store");
-        }
+        afterFirstPass(14, (sites, stream) -> {
+        sites.close();
+        deleteTree(sites.dir.resolve("store-dc"));
+        sites.restart();
+        passIntact(sites, stream);
+        assertEquals(0, sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED),
+                "the branch knew the new store holds nothing");
+        assertTrue(sites.branch(0).counters().sent.get(Kind.LITERAL_CHUNKS) > 0, "literals to the new store");
+        });
     }
 
     @Test
     void aChunkCorruptedOnDiskIsDetectedAndRepairedNeverDelivered() throws Exception {
-        StreamServers.StreamSource stream = TestStreams.mixed(15);
-        try (StreamServers.Server sink = StreamServers.sink();
-                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
-            String[] first = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(first[0], first[1]);
-            sites.close();
-            List<Path> segments;
-            try (Stream<Path> list = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
-                segments = list.sorted().toList();
-            }
-            int flipped = 0;
-            for (Path segment : segments) {
-                try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-                    // Flip bytes well inside the file, where chunk bytes (not headers) dominate.
-                    for (long at = 4096; at < file.length(); at += 3_000_017) {
-                        file.seek(at);
-                        int b = file.read();
-                        file.seek(at);
-                        file.write(b ^ 0x5a);
-                        flipped++;
-                    }
+        afterFirstPass(15, (sites, stream) -> {
+        sites.close();
+        List<Path> segments;
+        try (Stream<Path> list = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
+            segments = list.sorted().toList();
+        }
+        int flipped = 0;
+        for (Path segment : segments) {
+            try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+                // Flip bytes well inside the file, where chunk bytes (not headers) dominate.
+                for (long at = 4096; at < file.length(); at += 3_000_017) {
+                    file.seek(at);
+                    int b = file.read();
+                    file.seek(at);
+                    file.write(b ^ 0x5a);
+                    flipped++;
                 }
             }
-            assertTrue(flipped > 0);
-            sites.restart();
-            String[] second = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
-            assertEquals(second[0], second[1], "corrupt chunks never reached the server");
-            TrafficCounters dc = sites.datacenter.counters();
-            assertTrue(dc.received.get(Kind.CORRUPT_CHUNKS) > 0, "corruption detected");
-            assertTrue(dc.received.get(Kind.MISSES_REPAIRED) >= dc.received.get(Kind.CORRUPT_CHUNKS),
-                    "every corrupt chunk repaired");
         }
+        assertTrue(flipped > 0);
+        sites.restart();
+        passIntact(sites, stream);
+        TrafficCounters dc = sites.datacenter.counters();
+        assertTrue(dc.received.get(Kind.CORRUPT_CHUNKS) > 0, "corruption detected");
+        assertTrue(dc.received.get(Kind.MISSES_REPAIRED) >= dc.received.get(Kind.CORRUPT_CHUNKS),
+                "every corrupt chunk repaired");
+        });
+    }
+
+    /** What a test does once one branch has sent its stream through the datacenter once. */
+    private interface AfterFirstPass {
+        void run(Sites sites, StreamServers.StreamSource stream) throws Exception;
+    }
+
+    /** One branch, a sink beside the datacenter, a first pass of stream {@code seed}, then {@code then}. */
+    private void afterFirstPass(long seed, AfterFirstPass then) throws Exception {
+        StreamServers.StreamSource stream = TestStreams.mixed(seed);
+        try (StreamServers.Server sink = StreamServers.sink();
+                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
+            passIntact(sites, stream);
+            then.run(sites, stream);
+        }
+    }
+
+    /** Sends the stream through branch 0 and checks the SHA-256 at both ends. */
+    private static void passIntact(Sites sites, StreamServers.StreamSource stream) throws IOException {
+        String[] digests = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
+        assertEquals(digests[0], digests[1], "SHA-256 at the client and at the server");
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -116,7 +116,7 @@ class WanoptSettingsTest {
         assertEquals(Duration.ofSeconds(10), tunnel.keepaliveTimeout());
         assertEquals(4 << 20, tunnel.maxFrameSize());
         assertEquals(1 << 20, tunnel.flowInitialWindow());
-        assertEquals(32 << 20, tunnel.flowMaxWindow());
+        assertEquals(64 << 20, tunnel.flowMaxWindow());
         assertEquals(256 << 10, tunnel.batchSize());
         assertEquals(Duration.ofMillis(1), tunnel.tailFlushDelay());
 
@@ -203,7 +203,7 @@ class WanoptSettingsTest {
                 bad("chunk average not power of two", extra("chunking.average-size = 3000"), "wanopt.chunking.average-size", 13),
                 bad("chunk min above average", extra("chunking.min-size = 16KiB"), "wanopt.chunking.average-size", 13),
                 bad("chunk max below average", extra("chunking.max-size = 4KiB"), "wanopt.chunking.max-size", 13),
-                bad("initial window above max", extra("tunnel.flow-initial-window = 64MiB"), "wanopt.tunnel.flow-initial-window", 13),
+                bad("initial window above max", extra("tunnel.flow-initial-window = 65MiB"), "wanopt.tunnel.flow-initial-window", 13),
                 bad("frame too small for batch", extra("tunnel.max-frame-size = 256KiB"), "wanopt.tunnel.max-frame-size", 13),
                 bad("keepalive timeout below interval", extra("tunnel.keepalive-timeout = 1s"), "wanopt.tunnel.keepalive-timeout", 13),
                 bad("zstd level", extra("compression.zstd-level = 20"), "wanopt.compression.zstd-level", 13),

@@ -65,6 +65,55 @@ class BackpressureTest {
         }
     }
 
+    @Test
+    void aReceiverThatStopsReadingStallsOnlyItsOwnFlowOnTheSharedTunnel() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+                Sites sites = new Sites(dir, "")
+                        .branch("branch", (java.net.InetSocketAddress) server.getLocalSocketAddress()).start()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong sent = new AtomicLong();
+            Thread writer = new Thread(() -> writeFast(sites, sent, stop), "writer-to-stalled");
+            writer.setDaemon(true);
+            writer.start();
+            // The first connection is accepted and never read.
+            try (Socket neverRead = server.accept()) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                long last = -1;
+                while (System.nanoTime() < deadline && sent.get() != last) {
+                    last = sent.get();
+                    Thread.sleep(500);
+                }
+                // A second flow through the same branch and tunnel goes through all the same.
+                java.util.concurrent.CompletableFuture<String> atServer = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> hashAndAnswer(server));
+                String[] digests = StreamServers.sendToSink(sites.entry(0), TestStreams.mixed(41), 64L << 20);
+                assertTrue(digests[0].equals(digests[1]), "the other flow went through intact");
+                assertTrue(atServer.join().equals(digests[0]));
+                stop.set(true);
+            }
+            writer.join(5_000);
+        }
+    }
+
+    /** Accepts one connection, reads it to the end and answers with its SHA-256 (hex). */
+    private static String hashAndAnswer(ServerSocket server) {
+        try (Socket socket = server.accept()) {
+            java.security.MessageDigest sha = StreamServers.sha256();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[256 << 10];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha.update(buffer, 0, n);
+            }
+            String hex = java.util.HexFormat.of().formatHex(sha.digest());
+            socket.getOutputStream().write(hex.getBytes());
+            socket.shutdownOutput();
+            return hex;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long buffered(Appliance appliance) {
         return appliance.budget().used();
     }

@@ -119,7 +119,7 @@ class MainTest {
         "chunking.average-size = 3000       | wanopt.chunking.average-size",
         "compression.zstd-level = 0         | wanopt.compression.zstd-level",
         "peer-defaults.link-rate = 10mbps   | wanopt.peer-defaults.link-rate",
-        "tunnel.flow-initial-window = 64MiB | wanopt.tunnel.flow-initial-window",
+        "tunnel.flow-initial-window = 65MiB | wanopt.tunnel.flow-initial-window",
         "store.disk-budget = }              | syntax error",
     })
     void configCheckRejectsBadFileInOneLine(String extra, String expected) throws IOException {

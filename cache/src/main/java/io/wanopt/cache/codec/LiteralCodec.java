@@ -1,6 +1,7 @@
 package io.wanopt.cache.codec;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import io.wanopt.protocols.MalformedInputException;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -93,7 +94,13 @@ public enum LiteralCodec {
                 }
             }
             case ZSTD -> {
-                long result = Zstd.decompressByteArray(dst, 0, rawLength, src, srcOffset, srcLength);
+                long result;
+                try {
+                    result = Zstd.decompressByteArray(dst, 0, rawLength, src, srcOffset, srcLength);
+                } catch (ZstdException e) {
+                    throw new MalformedInputException("corrupt zstd literal block at offset " + offset + ": "
+                            + e.getMessage());
+                }
                 if (Zstd.isError(result)) {
                     throw new MalformedInputException("corrupt zstd literal block at offset " + offset + ": "
                             + Zstd.getErrorName(result));

@@ -112,6 +112,30 @@ class TunnelFrameDecoderTest {
     }
 
     @Test
+    void randomBytesGiveFramesOrMalformedInputAndNothingElse() {
+        java.util.Random random = new java.util.Random(17);
+        byte[] sample = sampleStream();
+        for (int round = 0; round < 2000; round++) {
+            byte[] input = sample.clone();
+            for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+                input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+            }
+            EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(4096));
+            try {
+                channel.writeInbound(Unpooled.wrappedBuffer(input));
+            } catch (MalformedInputException e) {
+                // the only failure allowed
+            }
+            TunnelFrame frame;
+            while ((frame = channel.readInbound()) != null) {
+                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.PONG);
+                frame.release();
+            }
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void aPartialFrameWaitsWithoutConsumingInput() {
         EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(1024));
         assertFalse(channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9, FrameType.PING, 0, 0})));

@@ -67,7 +67,8 @@ public final class Appliance implements AutoCloseable {
             for (ListenerSettings listener : settings.listeners()) {
                 appliance.listen(listener);
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // Also a bind failure, which Netty rethrows undeclared: never leave the store locked.
             appliance.close();
             throw e;
         }

@@ -73,6 +73,25 @@ class FlowLifecycleTest {
     }
 
     @Test
+    void aListenerPortInUseFailsTheStartAndLeavesTheStoreUsable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                StreamServers.Server sink = StreamServers.sink();
+                Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
+            String conf = "wanopt {\n appliance-id = branch\n tls.insecure-plaintext = true\n"
+                    + " peers = [ { id = dc, address = \"127.0.0.1:" + sites.datacenter.tunnelAddress().getPort() + "\" } ]\n"
+                    + " listeners = [ { listen = \"127.0.0.1:" + taken.getLocalPort() + "\", target = \"127.0.0.1:1\", peer = dc } ]\n"
+                    + " store.path = \"" + dir.resolve("second-store") + "\"\n}\n";
+            io.wanopt.config.WanoptSettings settings = io.wanopt.config.WanoptSettings.parse(conf, "test");
+            assertThrows(java.net.BindException.class, () -> io.wanopt.proxy.Appliance.start(settings));
+            String free = conf.replace("127.0.0.1:" + taken.getLocalPort(), "127.0.0.1:0");
+            try (io.wanopt.proxy.Appliance again = io.wanopt.proxy.Appliance.start(
+                    io.wanopt.config.WanoptSettings.parse(free, "test"))) {
+                assertTrue(again.store().stats().chunks() >= 0, "the store opened again: its lock was released");
+            }
+        }
+    }
+
+    @Test
     void aTargetThatRefusesTheConnectionResetsTheClient() throws Exception {
         InetSocketAddress closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -66,6 +66,15 @@ class TunnelSecurityTest {
         }
     }
 
+    @Test
+    void plaintextTunnelsOnlyWhenTheConfigSaysSo() throws Exception {
+        try (StreamServers.Server sink = StreamServers.sink();
+                Sites sites = new Sites(dir, "tls.insecure-plaintext = true").branch("branch", sink.address()).start()) {
+            String[] digests = StreamServers.sendToSink(sites.entry(0), TestStreams.mixed(51), 8 << 20);
+            assertEquals(digests[0], digests[1]);
+        }
+    }
+
     private static int readOrReset(InputStream in) throws IOException {
         return readOrReset(in, new byte[1]);
     }

@@ -47,6 +47,7 @@ public class BaselineBenchmark {
 
     @Setup(Level.Trial)
     public void generateImage() {
+        // No store here: the path is only what the settings require.
         WanoptSettings settings = CodecFixture.settings("baseline", Path.of("unused-store"));
         chunker = new FastCdcChunker(settings.chunking());
         averageChunkSize = settings.chunking().averageSize();

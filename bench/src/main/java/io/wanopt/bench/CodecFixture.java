@@ -85,16 +85,8 @@ final class CodecFixture implements Closeable {
         }
     }
 
-    WanoptSettings settings() {
-        return settings;
-    }
-
     SegmentChunkStore store() {
         return store;
-    }
-
-    FastCdcChunker chunker() {
-        return chunker;
     }
 
     /** What this appliance's store believes a peer with no store in this process holds. */

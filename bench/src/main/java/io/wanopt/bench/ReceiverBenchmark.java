@@ -36,9 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       never seen it: decompress, verify, put into the store, learn the sender's knowledge. Ends
  *       with a store flush, as the cold sender does.</li>
  *   <li>{@code warm}: reference batches of a 256 MB image the receiver learned in the setup, 64 MB
- *       per invocation, resolved from the store's memory tier ({@code memory}) or, with the memory
- *       tier dropped before each invocation, from the segment files and the RocksDB index
- *       ({@code disk}; the segments are in the OS page cache).</li>
+ *       per invocation, resolved from the store's memory tier ({@link Tier#MEMORY}) or, with the
+ *       memory tier dropped before each invocation, from the segment files and the RocksDB index
+ *       ({@link Tier#DISK}; the segments are in the OS page cache).</li>
  * </ul>
  *
  * <p>Score: ops/s = MB/s of LAN bytes (64 MB per invocation).
@@ -94,18 +94,28 @@ public class ReceiverBenchmark {
             System.out.println("receiver cold " + codec + ": " + CodecFixture.describeMix(counters));
             System.out.println("receiver cold " + codec + ": " + flushWait);
             encoder.close();
-            try (CodecFixture closingSender = sender) {
+            try {
                 receiver.close();
+            } finally {
+                sender.close();
             }
         }
+    }
+
+    /** Where the warm receiver finds the chunks it holds. */
+    public enum Tier {
+        /** The store's in-memory tier. */
+        MEMORY,
+        /** The segment files through the RocksDB index: the memory tier is dropped before each invocation. */
+        DISK
     }
 
     /** A receiver that holds a 256 MB image, and the reference batches of the image sent again. */
     @State(Scope.Thread)
     public static class WarmReceiver {
 
-        @Param({"memory", "disk"})
-        public String tier;
+        @Param({"MEMORY", "DISK"})
+        public Tier tier;
 
         private CodecFixture sender;
         private CodecFixture receiver;
@@ -116,9 +126,6 @@ public class ReceiverBenchmark {
 
         @Setup(Level.Trial)
         public void sendImageTwice() throws IOException {
-            if (!tier.equals("memory") && !tier.equals("disk")) {
-                throw new IllegalArgumentException("tier: " + tier + " (expected: memory or disk)");
-            }
             sender = CodecFixture.open("sender");
             receiver = CodecFixture.open("receiver");
             byte[] image = DiskImageGenerator.generate((long) CodecFixture.DATA_SET_SLICES * CodecFixture.SLICE_BYTES, 1);
@@ -148,7 +155,7 @@ public class ReceiverBenchmark {
 
         @Setup(Level.Invocation)
         public void dropMemoryTier() {
-            if (tier.equals("disk")) {
+            if (tier == Tier.DISK) {
                 receiver.store().clearMemoryTier();
             }
         }
@@ -159,8 +166,10 @@ public class ReceiverBenchmark {
             System.out.println("receiver warm " + tier + ": " + CodecFixture.describeMix(counters));
             System.out.println("receiver warm " + tier + ": " + receiver.store().stats());
             slices.forEach(bodies -> bodies.forEach(ByteBuf::release));
-            try (CodecFixture closingSender = sender) {
+            try {
                 receiver.close();
+            } finally {
+                sender.close();
             }
         }
     }

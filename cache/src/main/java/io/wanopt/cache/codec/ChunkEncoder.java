@@ -26,6 +26,8 @@ import java.util.Map;
 public final class ChunkEncoder {
 
     private static final byte[] ZEROS = new byte[BatchFormat.MAX_CHUNK_LENGTH];
+    /** Zero runs at least this long (a disk block) are cut out of the stream as zero runs. */
+    private static final int MIN_ZERO_RUN = 4096;
 
     private final FastCdcChunker chunker;
     private final ChunkStore store;
@@ -138,17 +140,82 @@ public final class ChunkEncoder {
         pendingEnd = held;
     }
 
+    /**
+     * Cuts the stream bytes held into chunks. Runs of at least {@link #MIN_ZERO_RUN} zero bytes are
+     * cut out as zero runs wherever they lie (a disk image's free blocks cost no hashing,
+     * compressing or storing); the bytes between are cut by content. A content boundary is only
+     * looked for once {@code maxSize} bytes are in view (or at the end of the input), so a chunk's
+     * bytes are scanned once, and where a cut falls depends on the bytes alone, never on how the
+     * LAN reads split them.
+     */
     private void cut(boolean endOfInput, List<EncodedBatch> out) {
+        int maxSize = chunker.maxSize();
         while (pendingEnd > pendingStart) {
-            int length = chunker.nextChunkLength(pending, pendingStart, pendingEnd - pendingStart, endOfInput);
-            if (length < 0) {
+            int available = pendingEnd - pendingStart;
+            int zeros = zeroPrefix(pendingStart, available);
+            if (zeros >= MIN_ZERO_RUN) {
+                int run = zeros;
+                if (zeros == available && !endOfInput) {
+                    // The run may go on: keep its last block, so that whatever follows still
+                    // starts with a whole run and the data after it starts where it always does.
+                    run = zeros - MIN_ZERO_RUN;
+                    if (run == 0) {
+                        return;
+                    }
+                }
+                run = Math.min(run, BatchFormat.MAX_CHUNK_LENGTH);
+                chunk(pending, pendingStart, run, out);
+                pendingStart += run;
+                continue;
+            }
+            // A boundary within maxSize, and a zero run starting before it, need this much in view.
+            int view = maxSize + MIN_ZERO_RUN;
+            if (available < view && !endOfInput) {
                 return;
             }
+            int zeroRun = zeroRunStart(pendingStart, Math.min(available, maxSize), Math.min(available, view));
+            int length = zeroRun > 0
+                    ? chunker.nextChunkLength(pending, pendingStart, zeroRun, true)
+                    : chunker.nextChunkLength(pending, pendingStart, available, endOfInput);
             chunk(pending, pendingStart, length, out);
             pendingStart += length;
         }
         pendingStart = 0;
         pendingEnd = 0;
+    }
+
+    /** How many of the {@code length} pending bytes from {@code start} are zeros before the first other byte. */
+    private int zeroPrefix(int start, int length) {
+        int n = Math.min(length, ZEROS.length);
+        int mismatch = Arrays.mismatch(pending, start, start + n, ZEROS, 0, n);
+        return mismatch < 0 ? n : mismatch;
+    }
+
+    /**
+     * Where the first run of at least {@link #MIN_ZERO_RUN} zeros that starts within {@code limit}
+     * bytes from {@code start} begins, looking at no more than {@code view} bytes; -1 when there is
+     * none. Any such run holds a whole zero half-run block at a multiple of half the run length, so
+     * those blocks are checked and the zeros around a hit counted.
+     */
+    private int zeroRunStart(int start, int limit, int view) {
+        int half = MIN_ZERO_RUN / 2;
+        for (int block = half; block < limit && block + half <= view; block += half) {
+            if (Arrays.mismatch(pending, start + block, start + block + half, ZEROS, 0, half) < 0) {
+                int runStart = block;
+                while (runStart > 0 && pending[start + runStart - 1] == 0) {
+                    runStart--;
+                }
+                int runEnd = block + half;
+                while (runEnd < view && pending[start + runEnd] == 0) {
+                    runEnd++;
+                }
+                if (runStart < limit && runEnd - runStart >= MIN_ZERO_RUN) {
+                    return runStart;
+                }
+                block = runEnd / half * half;
+            }
+        }
+        return -1;
     }
 
     private void chunk(byte[] data, int offset, int length, List<EncodedBatch> out) {
@@ -164,7 +231,7 @@ public final class ChunkEncoder {
                 tokens.writeByte(BatchFormat.REF);
                 BatchFormat.writeVarint(tokens, length);
                 id.writeTo(tokens);
-                referenced.putIfAbsent(id, Arrays.copyOfRange(data, offset, offset + length));
+                referenced.computeIfAbsent(id, chunkId -> Arrays.copyOfRange(data, offset, offset + length));
                 counters.add(Kind.REF_CHUNKS, 1);
                 counters.add(Kind.REF_BYTES, length);
             } else {

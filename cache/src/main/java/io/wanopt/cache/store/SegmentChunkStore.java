@@ -361,7 +361,9 @@ public final class SegmentChunkStore implements ChunkStore {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            if (memoryTier.getIfPresent(id) != null || pending.containsKey(id) || index.get(chunkKey(id)) != null) {
+            // No index look-up here: the writer skips chunks indexed already, and most chunks put
+            // are new (literals), so a RocksDB get per put would mostly be wasted.
+            if (memoryTier.getIfPresent(id) != null || pending.containsKey(id)) {
                 return;
             }
             byte[] copy = Arrays.copyOfRange(data, offset, offset + length);

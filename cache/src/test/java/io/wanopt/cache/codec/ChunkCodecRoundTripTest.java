@@ -76,6 +76,35 @@ class ChunkCodecRoundTripTest {
     }
 
     @Test
+    void zeroBlocksInsideDataCrossAsZeroRunsWhateverTheReadSizes() throws IOException {
+        Random random = new Random(11);
+        // A disk-like layout: 4 KiB blocks, about a third of them zero, in runs of 1 to 4 blocks.
+        byte[] image = new byte[4 << 20];
+        int zeroBytes = 0;
+        for (int block = 0; block < image.length / 4096; ) {
+            int run = 1 + random.nextInt(4);
+            boolean zero = random.nextInt(3) == 0;
+            for (int i = 0; i < run && block < image.length / 4096; i++, block++) {
+                if (zero) {
+                    zeroBytes += 4096;
+                } else {
+                    for (int b = 0; b < 4096; b++) {
+                        image[block * 4096 + b] = (byte) (1 + random.nextInt(255));
+                    }
+                }
+            }
+        }
+        Transfer first = new Transfer(LiteralCodec.LZ4, 64 << 10);
+        assertArrayEquals(image, first.send(image, random));
+        assertEquals(zeroBytes, first.sent.get(Kind.ZERO_BYTES), "every zero block crossed as a zero run");
+        long literalsFirst = first.sent.get(Kind.LITERAL_BYTES);
+        assertEquals(image.length - zeroBytes, literalsFirst);
+        // The same image again, split into other read sizes: the same chunks, so nothing new.
+        assertArrayEquals(image, first.send(image, new Random(12)));
+        assertEquals(literalsFirst, first.sent.get(Kind.LITERAL_BYTES), "no new literal on the second pass");
+    }
+
+    @Test
     void referencesTheReceiverLacksAreRepairedFromThePinnedBytes() throws IOException {
         Random random = new Random(7);
         byte[] stream = randomBytes(random, 400_000);

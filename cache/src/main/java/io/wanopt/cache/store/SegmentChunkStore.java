@@ -27,7 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -94,6 +96,12 @@ public final class SegmentChunkStore implements ChunkStore {
     private final Condition queueNotFull = queueLock.newCondition();
     private final Condition queueDrained = queueLock.newCondition();
     private final ArrayDeque<PendingChunk> queue = new ArrayDeque<>();
+    /**
+     * Peer-knowledge entries learned and not yet in the index: {@code holds} sees them at once, and
+     * the writer commits them with its next index batch (one RocksDB write per batch, not per chunk).
+     */
+    private final Map<ByteBuffer, Boolean> pendingKnowledge = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<byte[]> knowledgeQueue = new ConcurrentLinkedQueue<>();
     /** Record bytes queued or being written; guarded by queueLock. */
     private long queuedBytes;
     /** Set once by close, under queueLock; read without it by {@link #ensureOpen}. */
@@ -114,6 +122,9 @@ public final class SegmentChunkStore implements ChunkStore {
     private final LongAdder misses = new LongAdder();
     private final AtomicLong evictedSegments = new AtomicLong();
     private final AtomicLong evictedChunks = new AtomicLong();
+
+    /** Longest a learned peer-knowledge entry waits for the writer when no chunk wakes it. */
+    private static final long KNOWLEDGE_COMMIT_MILLIS = 5;
 
     /** A chunk waiting for the writer. */
     private record PendingChunk(ChunkId id, byte[] data) {
@@ -439,6 +450,8 @@ public final class SegmentChunkStore implements ChunkStore {
                 if (lastEpoch != null) {
                     byte[] oldKey = peerKey(peerId, lastEpoch);
                     byte[] oldPrefix = knowledgePrefix(oldKey);
+                    pendingKnowledge.keySet().removeIf(key -> key.remaining() > oldPrefix.length
+                            && key.slice(0, oldPrefix.length).equals(ByteBuffer.wrap(oldPrefix)));
                     index.deleteRange(oldPrefix, prefixEnd(oldPrefix));
                     keys.removeIf(key -> Arrays.equals(key, oldKey));
                 }
@@ -574,10 +587,15 @@ public final class SegmentChunkStore implements ChunkStore {
         while (true) {
             queueLock.lock();
             try {
-                while (queue.isEmpty() && !closing) {
-                    queueNotEmpty.awaitUninterruptibly();
+                // Knowledge learned without a chunk put wakes nobody: look for it every few ms.
+                while (queue.isEmpty() && knowledgeQueue.isEmpty() && !closing) {
+                    try {
+                        queueNotEmpty.await(KNOWLEDGE_COMMIT_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        // The writer ends only when the store closes.
+                    }
                 }
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && knowledgeQueue.isEmpty()) {
                     return;
                 }
                 // Take a quarter of the queue at most, so callers refill the rest while it is written.
@@ -644,7 +662,19 @@ public final class SegmentChunkStore implements ChunkStore {
                 appended++;
             }
             flushWriteBuffer();
+            List<byte[]> knowledge = new ArrayList<>();
+            byte[] learned;
+            while ((learned = knowledgeQueue.poll()) != null) {
+                // Entries of a peer epoch that was replaced meanwhile are no longer pending: drop them.
+                if (pendingKnowledge.containsKey(ByteBuffer.wrap(learned))) {
+                    batch.put(learned, EMPTY);
+                    knowledge.add(learned);
+                }
+            }
             batch.commit();
+            for (byte[] key : knowledge) {
+                pendingKnowledge.remove(ByteBuffer.wrap(key));
+            }
             chunks.addAndGet(appended);
         }
     }
@@ -864,7 +894,8 @@ public final class SegmentChunkStore implements ChunkStore {
             lifecycle.readLock().lock();
             try {
                 ensureOpen();
-                return index.get(knowledgeKey(peerKey, id)) != null;
+                byte[] key = knowledgeKey(peerKey, id);
+                return pendingKnowledge.containsKey(ByteBuffer.wrap(key)) || index.get(key) != null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
@@ -877,7 +908,10 @@ public final class SegmentChunkStore implements ChunkStore {
             lifecycle.readLock().lock();
             try {
                 ensureOpen();
-                index.put(knowledgeKey(peerKey, id), EMPTY);
+                byte[] key = knowledgeKey(peerKey, id);
+                if (pendingKnowledge.putIfAbsent(ByteBuffer.wrap(key), Boolean.TRUE) == null) {
+                    knowledgeQueue.add(key);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {

@@ -39,7 +39,8 @@ public final class Appliance implements AutoCloseable {
     private final WanoptSettings settings;
     private final SegmentChunkStore store;
     private final TrafficCounters counters = new TrafficCounters();
-    private final MemoryBudget budget;
+    private final MemoryBudget sendBudget;
+    private final MemoryBudget receiveBudget;
     private final EventLoopGroup group;
     private final TunnelManager tunnels;
     private final List<Channel> listeners = new ArrayList<>();
@@ -47,12 +48,15 @@ public final class Appliance implements AutoCloseable {
 
     private Appliance(WanoptSettings settings) throws IOException {
         this.settings = settings;
-        this.budget = new MemoryBudget(settings.maxBuffered());
+        // Two halves, so that windows granted to peers can never starve this side's own sending
+        // (a flow's first window is granted even past the cap; sending never is).
+        this.sendBudget = new MemoryBudget(settings.maxBuffered() / 2);
+        this.receiveBudget = new MemoryBudget(settings.maxBuffered() - settings.maxBuffered() / 2);
         this.store = SegmentChunkStore.open(settings.store());
         this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 NioIoHandler.newFactory());
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
-                settings.compression().zstdLevel(), budget, group, counters);
+                settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters);
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
@@ -129,8 +133,19 @@ public final class Appliance implements AutoCloseable {
         return counters;
     }
 
-    public MemoryBudget budget() {
-        return budget;
+    /** LAN bytes sent to peers and not yet credited back (pinned until then). */
+    public MemoryBudget sendBudget() {
+        return sendBudget;
+    }
+
+    /** Windows granted to peers: what they may send here before more credit. */
+    public MemoryBudget receiveBudget() {
+        return receiveBudget;
+    }
+
+    /** Bytes this appliance holds or has promised to hold for flows: both halves of the cap. */
+    public long bufferedBytes() {
+        return sendBudget.used() + receiveBudget.used();
     }
 
     public SegmentChunkStore store() {

@@ -89,7 +89,7 @@ public final class Daemon {
         }
         return "summary: " + counters.flows() + " flows since start; " + counters.summary()
                 + "; store " + store.chunks() + " chunks, " + store.diskBytes() / (1 << 20) + " of "
-                + store.diskBudget() / (1 << 20) + " MiB; buffered " + appliance.budget().used() / 1024
+                + store.diskBudget() / (1 << 20) + " MiB; buffered " + appliance.bufferedBytes() / 1024
                 + " KiB; peers: " + peers;
     }
 }

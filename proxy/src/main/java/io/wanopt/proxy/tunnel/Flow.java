@@ -97,7 +97,7 @@ final class Flow {
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
-        env.budget().reserve(window);
+        env.receiveBudget().reserve(window);
         counters.flowStarted();
     }
 
@@ -208,7 +208,7 @@ final class Flow {
         if (sendCredit <= 0) {
             return;
         }
-        if (!env.budget().hasRoom(LAN_READ_SIZE, () -> executor.execute(this::requestRead))) {
+        if (!env.sendBudget().hasRoom(LAN_READ_SIZE, () -> executor.execute(this::requestRead))) {
             return;
         }
         readPending = true;
@@ -281,7 +281,7 @@ final class Flow {
             ByteBuf frame = Frames.data(tunnel.alloc(), id, batch.body());
             sendCredit -= batch.decodedLength();
             sent += batch.decodedLength();
-            env.budget().reserve(batch.decodedLength());
+            env.sendBudget().reserve(batch.decodedLength());
             inFlight.add(new InFlight(sent, batch.referenced()));
             counters.wanOut(frame.readableBytes());
             tunnel.enqueue(this, frame);
@@ -295,7 +295,7 @@ final class Flow {
         }
         acked += written;
         sendCredit += written + growth;
-        env.budget().release(written);
+        env.sendBudget().release(written);
         while (!inFlight.isEmpty() && inFlight.peek().end() <= acked) {
             inFlight.poll();
         }
@@ -398,7 +398,7 @@ final class Flow {
         long threshold = Math.min(window / 4, 256 << 10);
         if (uncredited >= threshold || (incoming.isEmpty() && repairing == null)) {
             long growth = Math.min(env.settings().flowMaxWindow() - window, uncredited);
-            if (growth <= 0 || !env.budget().tryReserve(growth)) {
+            if (growth <= 0 || !env.receiveBudget().tryReserve(growth)) {
                 growth = 0;
             }
             window += growth;
@@ -459,7 +459,8 @@ final class Flow {
         while ((frame = incoming.poll()) != null) {
             frame.release();
         }
-        env.budget().release(window + (sent - acked));
+        env.receiveBudget().release(window);
+        env.sendBudget().release(sent - acked);
         inFlight.clear();
         tunnel.unregister(this);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);

@@ -8,15 +8,17 @@ import io.wanopt.proxy.MemoryBudget;
 import io.wanopt.proxy.TrafficCounters;
 
 /**
- * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the memory
- * cap, the LAN event loops and the appliance's counters.
+ * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the two
+ * halves of the memory cap (bytes in flight to peers, windows granted to peers), the LAN event
+ * loops and the appliance's counters.
  */
 public record FlowEnvironment(
         ChunkStore store,
         FastCdcChunker chunker,
         TunnelSettings settings,
         int zstdLevel,
-        MemoryBudget budget,
+        MemoryBudget sendBudget,
+        MemoryBudget receiveBudget,
         EventLoopGroup lanGroup,
         TrafficCounters applianceCounters) {
 }

@@ -55,8 +55,10 @@ class BackpressureTest {
                 assertTrue(received.get() > 10_000_000, "the slow reader got " + received.get() + " bytes");
                 assertTrue(peakBranch <= CAP, "branch buffered " + peakBranch + " bytes (cap " + CAP + ')');
                 assertTrue(peakDatacenter <= CAP, "datacenter buffered " + peakDatacenter + " bytes (cap " + CAP + ')');
-                assertTrue(sites.branch(0).budget().peak() <= CAP, "branch peak reservation");
-                assertTrue(sites.datacenter.budget().peak() <= CAP, "datacenter peak reservation");
+                for (Appliance appliance : new Appliance[] {sites.branch(0), sites.datacenter}) {
+                    assertTrue(appliance.sendBudget().peak() + appliance.receiveBudget().peak() <= CAP,
+                            appliance.settings().applianceId() + " peak reservations");
+                }
                 // The sender was held back: what it got into the system is what the reader took plus
                 // the buffers along the path (capped appliances and the sockets' own buffers).
                 assertTrue(accepted <= received.get() + 2 * CAP + (32L << 20),
@@ -115,7 +117,7 @@ class BackpressureTest {
     }
 
     private static long buffered(Appliance appliance) {
-        return appliance.budget().used();
+        return appliance.bufferedBytes();
     }
 
     private static void readSlowly(ServerSocket server, AtomicLong received, AtomicBoolean stop) {

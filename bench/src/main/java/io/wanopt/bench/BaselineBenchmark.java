@@ -6,19 +6,10 @@ import io.wanopt.cache.codec.LiteralCodec;
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.demo.DiskImageGenerator;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The stages of the codec alone, over the same 256 MB disk image, 64 MB per invocation: what the
@@ -28,13 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score: ops/s = MB/s of input bytes (64 MB per invocation).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
-public class BaselineBenchmark {
+public class BaselineBenchmark extends ThroughputBenchmark {
 
     private byte[] image;
     private FastCdcChunker chunker;

@@ -11,21 +11,14 @@ import io.wanopt.proxy.demo.DiskImageGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The receiver: decodes batches a sender encoded beforehand (outside the measurement), verifies the
@@ -43,12 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score: ops/s = MB/s of LAN bytes (64 MB per invocation).
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
-public class ReceiverBenchmark {
+public class ReceiverBenchmark extends ThroughputBenchmark {
 
     /** A sender and a receiver, their stores empty; each invocation gets a new image's literal batches. */
     @State(Scope.Thread)

@@ -5,21 +5,12 @@ import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.LiteralCodec;
 import io.wanopt.proxy.demo.DiskImageGenerator;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The sender on data nobody has seen: every invocation encodes a new 64 MB disk image (a new seed)
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score: ops/s = MB/s of LAN bytes (64 MB per invocation).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
-public class SenderColdBenchmark {
+public class SenderColdBenchmark extends ThroughputBenchmark {
 
     @Param({"LZ4", "ZSTD"})
     public LiteralCodec codec;

@@ -6,20 +6,11 @@ import io.wanopt.cache.codec.LiteralCodec;
 import io.wanopt.cache.store.PeerKnowledge;
 import io.wanopt.proxy.demo.DiskImageGenerator;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The sender on data the peer already holds (a re-copy): the setup sends a 256 MB disk image once,
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score: ops/s = MB/s of LAN bytes (64 MB per invocation).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
-public class SenderWarmBenchmark {
+public class SenderWarmBenchmark extends ThroughputBenchmark {
 
     private CodecFixture sender;
     private CodecCounters counters;

@@ -41,6 +41,9 @@ final class SettingsReader {
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     /** Room in a tunnel frame for headers and chunk references beside one batch of literals. */
     private static final int FRAME_OVERHEAD = 64 * 1024;
+    /** The tunnel's batch format limits (io.wanopt.cache.codec.BatchFormat; cache depends on config, not back). */
+    private static final int MAX_BATCH_SIZE = 4 << 20;
+    private static final int MAX_CHUNK_SIZE = 1 << 20;
     private static final int MIN_CHUNK_SIZE = 64;
     private static final int MIN_ZSTD_LEVEL = 1;
     private static final int MAX_ZSTD_LEVEL = 19;
@@ -104,8 +107,8 @@ final class SettingsReader {
         Section root = new Section(config.getConfig(ROOT), ROOT + ".", config.getValue(ROOT).origin());
         String applianceId = applianceId(root);
         TlsSettings tls = tls(root.section("tls"));
-        TunnelSettings tunnel = tunnel(root.section("tunnel"));
         ChunkingSettings chunking = chunking(root.section("chunking"));
+        TunnelSettings tunnel = tunnel(root.section("tunnel"), chunking);
         StoreSettings store = store(root.section("store"));
         CompressionSettings compression = compression(root.section("compression"));
         long maxBuffered = root.bytes("memory.max-buffered", 1);
@@ -200,7 +203,7 @@ final class SettingsReader {
         return file;
     }
 
-    private TunnelSettings tunnel(Section tunnel) throws ConfigError {
+    private TunnelSettings tunnel(Section tunnel, ChunkingSettings chunking) throws ConfigError {
         InetSocketAddress listen = tunnel.string("listen").isEmpty() ? null : tunnel.listenAddress("listen");
         Duration connectTimeout = tunnel.duration("connect-timeout", Duration.ofMillis(1));
         Duration minBackoff = tunnel.duration("reconnect-min-backoff", Duration.ofMillis(1));
@@ -210,10 +213,18 @@ final class SettingsReader {
         Duration keepaliveTimeout = tunnel.duration("keepalive-timeout", Duration.ofMillis(1));
         tunnel.requireOrder("keepalive-timeout", keepaliveTimeout.compareTo(keepaliveInterval) > 0, "keepalive-interval", "greater than");
         int batchSize = tunnel.intBytes("batch-size", 1);
+        if (batchSize > MAX_BATCH_SIZE) {
+            throw tunnel.fail("batch-size", tunnel.text("batch-size") + " exceeds the batch format's " + MAX_BATCH_SIZE
+                    + " bytes (4MiB)");
+        }
         int maxFrameSize = tunnel.intBytes("max-frame-size", 1);
-        if (maxFrameSize < (long) batchSize + FRAME_OVERHEAD) {
+        // A batch closes once it holds batch-size bytes, so one more chunk (up to max-size) and the
+        // token list (closed at 32 KiB) can follow: the frame must hold all of it.
+        long largestFrame = (long) batchSize + chunking.maxSize() + FRAME_OVERHEAD;
+        if (maxFrameSize < largestFrame) {
             throw tunnel.fail("max-frame-size", tunnel.text("max-frame-size") + " must be at least batch-size ("
-                    + tunnel.text("batch-size") + ") + 64KiB = " + ((long) batchSize + FRAME_OVERHEAD) + " bytes");
+                    + tunnel.text("batch-size") + ") + chunking.max-size (" + chunking.maxSize() + ") + 64KiB = "
+                    + largestFrame + " bytes");
         }
         int flowMaxWindow = tunnel.intBytes("flow-max-window", 1);
         int flowInitialWindow = tunnel.intBytes("flow-initial-window", 1);
@@ -234,6 +245,10 @@ final class SettingsReader {
                     + " bytes is not a power of two");
         }
         chunking.requireOrder("max-size", max > average, "average-size", "greater than");
+        if (max > MAX_CHUNK_SIZE) {
+            throw chunking.fail("max-size", chunking.text("max-size") + " exceeds the batch format's largest chunk, "
+                    + MAX_CHUNK_SIZE + " bytes (1MiB)");
+        }
         return new ChunkingSettings(min, average, max);
     }
 

@@ -204,6 +204,8 @@ class WanoptSettingsTest {
                 bad("chunk min above average", extra("chunking.min-size = 16KiB"), "wanopt.chunking.average-size", 13),
                 bad("chunk max below average", extra("chunking.max-size = 4KiB"), "wanopt.chunking.max-size", 13),
                 bad("initial window above max", extra("tunnel.flow-initial-window = 65MiB"), "wanopt.tunnel.flow-initial-window", 13),
+                bad("batch over the format cap", extra("tunnel.batch-size = 5MiB"), "wanopt.tunnel.batch-size", 13),
+                bad("chunk over the format cap", extra("chunking.max-size = 2MiB"), "wanopt.chunking.max-size", 13),
                 bad("frame too small for batch", extra("tunnel.max-frame-size = 256KiB"), "wanopt.tunnel.max-frame-size", 13),
                 bad("keepalive timeout below interval", extra("tunnel.keepalive-timeout = 1s"), "wanopt.tunnel.keepalive-timeout", 13),
                 bad("zstd level", extra("compression.zstd-level = 20"), "wanopt.compression.zstd-level", 13),

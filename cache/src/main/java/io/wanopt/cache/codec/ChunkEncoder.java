@@ -26,6 +26,11 @@ import java.util.Map;
 public final class ChunkEncoder {
 
     private static final byte[] ZEROS = new byte[BatchFormat.MAX_CHUNK_LENGTH];
+    /**
+     * A batch closes when its token list reaches this size, so that a batch of many small chunks
+     * still fits the tunnel's frame cap (settings require batch-size + max-size + 64 KiB).
+     */
+    private static final int MAX_TOKEN_BYTES = 32 << 10;
     /** Zero runs at least this long (a disk block) are cut out of the stream as zero runs. */
     private static final int MIN_ZERO_RUN = 4096;
 
@@ -248,7 +253,7 @@ public final class ChunkEncoder {
             lastTokenKind = -1;
         }
         decodedLength += length;
-        if (decodedLength >= batchSize || literalLength >= batchSize) {
+        if (decodedLength >= batchSize || literalLength >= batchSize || tokens.readableBytes() >= MAX_TOKEN_BYTES) {
             out.add(finishBatch());
         }
     }

@@ -105,6 +105,28 @@ class ChunkCodecRoundTripTest {
     }
 
     @Test
+    void batchesOfManyTinyCallerCutChunksStayWithinTheFrameBudget() throws IOException {
+        Transfer transfer = new Transfer(LiteralCodec.RAW, 256 << 10);
+        Random random = new Random(5);
+        List<EncodedBatch> batches = new ArrayList<>();
+        byte[] piece = new byte[3];
+        for (int i = 0; i < 50_000; i++) {
+            random.nextBytes(piece);
+            piece[0] |= 1;
+            transfer.encoder.addChunk(piece, 0, 1 + random.nextInt(3), batches);
+        }
+        transfer.encoder.flush(batches);
+        assertTrue(batches.size() > 1, "the token list closed batches early");
+        for (EncodedBatch batch : batches) {
+            assertTrue(batch.body().readableBytes() <= (256 << 10) + CHUNKER.maxSize() + (64 << 10),
+                    "batch body of " + batch.body().readableBytes() + " bytes");
+            DecodedBatch decoded = transfer.decoder.decode(batch.body(), 0);
+            assertTrue(decoded.missing().isEmpty());
+            batch.body().release();
+        }
+    }
+
+    @Test
     void referencesTheReceiverLacksAreRepairedFromThePinnedBytes() throws IOException {
         Random random = new Random(7);
         byte[] stream = randomBytes(random, 400_000);

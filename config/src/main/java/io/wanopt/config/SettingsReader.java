@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -425,12 +426,17 @@ final class SettingsReader {
             return config.hasPath(key) ? config.getValue(key).render(ConfigRenderOptions.concise()) : "null";
         }
 
-        String string(String key) throws ConfigError {
+        /** Reads {@code key} with {@code getter}; a value of another type fails as "expected {@code what}". */
+        private <T> T typed(String key, String what, BiFunction<Config, String, T> getter) throws ConfigError {
             try {
-                return config.getString(key);
+                return getter.apply(config, key);
             } catch (ConfigException e) {
-                throw fail(key, "expected a string, got " + rendered(key));
+                throw fail(key, "expected " + what + ", got " + rendered(key));
             }
+        }
+
+        String string(String key) throws ConfigError {
+            return typed(key, "a string", Config::getString);
         }
 
         String requiredString(String key) throws ConfigError {
@@ -441,28 +447,15 @@ final class SettingsReader {
         }
 
         boolean bool(String key) throws ConfigError {
-            try {
-                return config.getBoolean(key);
-            } catch (ConfigException e) {
-                throw fail(key, "expected true or false, got " + rendered(key));
-            }
+            return typed(key, "true or false", Config::getBoolean);
         }
 
         int integer(String key) throws ConfigError {
-            try {
-                return config.getInt(key);
-            } catch (ConfigException e) {
-                throw fail(key, "expected an integer, got " + rendered(key));
-            }
+            return typed(key, "an integer", Config::getInt);
         }
 
         long bytes(String key, long min) throws ConfigError {
-            long bytes;
-            try {
-                bytes = config.getBytes(key);
-            } catch (ConfigException e) {
-                throw fail(key, "expected a size such as 4MiB, got " + rendered(key));
-            }
+            long bytes = typed(key, "a size such as 4MiB", Config::getBytes);
             if (bytes < min) {
                 throw fail(key, text(key) + " is below the minimum of " + min + " bytes");
             }
@@ -478,12 +471,7 @@ final class SettingsReader {
         }
 
         Duration duration(String key, Duration min) throws ConfigError {
-            Duration duration;
-            try {
-                duration = config.getDuration(key);
-            } catch (ConfigException e) {
-                throw fail(key, "expected a duration such as 5s or 200ms, got " + rendered(key));
-            }
+            Duration duration = typed(key, "a duration such as 5s or 200ms", Config::getDuration);
             if (duration.compareTo(min) < 0) {
                 throw fail(key, text(key) + " is below the minimum of " + min.toMillis() + "ms");
             }

@@ -98,13 +98,7 @@ final class StreamServers {
                 // wait for the request's end
             }
             OutputStream out = client.getOutputStream();
-            byte[] buffer = new byte[256 << 10];
-            for (long position = 0; position < length; ) {
-                int n = (int) Math.min(buffer.length, length - position);
-                source.fill(position, buffer, n);
-                out.write(buffer, 0, n);
-                position += n;
-            }
+            forEachPiece(source, length, out::write);
             out.flush();
             client.shutdownOutput();
         });
@@ -115,14 +109,10 @@ final class StreamServers {
         try (Socket socket = new Socket(entry.getAddress(), entry.getPort())) {
             MessageDigest sha = sha256();
             OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[256 << 10];
-            for (long position = 0; position < length; ) {
-                int n = (int) Math.min(buffer.length, length - position);
-                source.fill(position, buffer, n);
-                sha.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-                position += n;
-            }
+            forEachPiece(source, length, (buffer, offset, n) -> {
+                sha.update(buffer, offset, n);
+                out.write(buffer, offset, n);
+            });
             out.flush();
             socket.shutdownOutput();
             String remote = new String(socket.getInputStream().readAllBytes());
@@ -151,14 +141,28 @@ final class StreamServers {
     /** The SHA-256 of {@code length} bytes of {@code source}. */
     static String sha256Of(StreamSource source, long length) {
         MessageDigest sha = sha256();
+        try {
+            forEachPiece(source, length, sha::update);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Where the pieces of a generated stream go. */
+    private interface PieceSink {
+        void accept(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /** Generates {@code length} bytes of {@code source} in 256 KiB pieces and hands each to {@code sink}. */
+    private static void forEachPiece(StreamSource source, long length, PieceSink sink) throws IOException {
         byte[] buffer = new byte[256 << 10];
         for (long position = 0; position < length; ) {
             int n = (int) Math.min(buffer.length, length - position);
             source.fill(position, buffer, n);
-            sha.update(buffer, 0, n);
+            sink.accept(buffer, 0, n);
             position += n;
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     static MessageDigest sha256() {

@@ -99,7 +99,7 @@ public final class ChunkDecoder {
                 }
                 resolved[i] = Arrays.copyOfRange(literals, literalOffset, literalOffset + lengths[i]);
                 literalOffset += lengths[i];
-                store.put(id, resolved[i], 0, lengths[i]);
+                store.adopt(id, resolved[i]);
                 sender.learn(id);
                 counters.add(Kind.LITERAL_CHUNKS, 1);
                 counters.add(Kind.LITERAL_BYTES, lengths[i]);

@@ -51,7 +51,7 @@ public final class DecodedBatch {
 
     /**
      * Hands in a repaired chunk. It is verified against its id and, when it matches, learned into
-     * {@code store}.
+     * {@code store}. The batch and the store keep {@code bytes}: the caller must not change it.
      *
      * @return false when the bytes do not match the id (nothing changes)
      */
@@ -59,7 +59,7 @@ public final class DecodedBatch {
         if (!missing.contains(id) || !id.matches(bytes, 0, bytes.length)) {
             return false;
         }
-        store.put(id, bytes, 0, bytes.length);
+        store.adopt(id, bytes);
         for (int i = 0; i < ids.length; i++) {
             if (id.equals(ids[i]) && resolved[i] == null && lengths[i] == bytes.length) {
                 resolved[i] = bytes;

@@ -28,6 +28,12 @@ public interface ChunkStore extends Closeable {
      */
     void put(ChunkId id, byte[] data, int offset, int length) throws IOException;
 
+    /**
+     * Like {@link #put}, but the store keeps {@code data} itself instead of a copy: the caller
+     * must never change the array afterwards (readers of the store share it).
+     */
+    void adopt(ChunkId id, byte[] data) throws IOException;
+
     /** Drops {@code id} (found corrupt) so that a repaired copy can be learned again. */
     void forget(ChunkId id) throws IOException;
 

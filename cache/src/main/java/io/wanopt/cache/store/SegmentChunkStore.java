@@ -364,6 +364,15 @@ public final class SegmentChunkStore implements ChunkStore {
     @Override
     public void put(ChunkId id, byte[] data, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, data.length);
+        learnChunk(id, data, offset, length, false);
+    }
+
+    @Override
+    public void adopt(ChunkId id, byte[] data) throws IOException {
+        learnChunk(id, data, 0, data.length, true);
+    }
+
+    private void learnChunk(ChunkId id, byte[] data, int offset, int length, boolean owned) throws IOException {
         if (length > settings.segmentSize() - SegmentFile.HEADER_LENGTH) {
             throw new IllegalArgumentException("chunk length: " + length + " (max: "
                     + (settings.segmentSize() - SegmentFile.HEADER_LENGTH) + " for segment-size "
@@ -377,7 +386,7 @@ public final class SegmentChunkStore implements ChunkStore {
             if (memoryTier.getIfPresent(id) != null || pending.containsKey(id)) {
                 return;
             }
-            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
+            byte[] copy = owned ? data : Arrays.copyOfRange(data, offset, offset + length);
             if (pending.putIfAbsent(id, copy) != null) {
                 return;
             }

@@ -462,7 +462,7 @@ final class Flow {
         env.receiveBudget().release(window);
         env.sendBudget().release(sent - acked);
         inFlight.clear();
-        tunnel.unregister(this);
+        tunnel.unregister(this, abortReason != null);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         if (abortReason == null) {
             LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary());

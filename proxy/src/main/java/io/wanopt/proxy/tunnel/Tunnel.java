@@ -92,14 +92,22 @@ final class Tunnel {
         flows.put(flow.id, flow);
     }
 
-    void unregister(Flow flow) {
+    /**
+     * Removes a flow. After a clean end its last frames (a FIN queued just before) still go out:
+     * the queue is dropped once drained. After an abort they are discarded.
+     */
+    void unregister(Flow flow, boolean discardQueued) {
         flows.remove(flow.id, flow);
         onLoop(() -> {
-            ArrayDeque<ByteBuf> queue = queues.remove(flow);
-            if (queue != null) {
-                queue.forEach(ByteBuf::release);
+            ArrayDeque<ByteBuf> queue = queues.get(flow);
+            if (queue == null) {
+                return;
             }
-            ready.remove(flow);
+            if (discardQueued || queue.isEmpty()) {
+                queues.remove(flow);
+                queue.forEach(ByteBuf::release);
+                ready.remove(flow);
+            }
         });
     }
 
@@ -119,7 +127,8 @@ final class Tunnel {
     /** Queues a flow's DATA or FIN frame behind its earlier ones. Ownership of {@code frame} passes here. */
     void enqueue(Flow flow, ByteBuf frame) {
         onLoop(() -> {
-            if (!channel.isActive() || !flows.containsKey(flow.id)) {
+            // A flow may end right after queuing its last frames, so it is not looked up here.
+            if (!channel.isActive()) {
                 frame.release();
                 return;
             }
@@ -150,6 +159,8 @@ final class Tunnel {
             wrote = true;
             if (!queue.isEmpty()) {
                 ready.add(flow);
+            } else if (!flows.containsKey(flow.id)) {
+                queues.remove(flow);
             }
         }
         if (wrote) {

@@ -90,7 +90,7 @@ class BackpressureTest {
                         .supplyAsync(() -> hashAndAnswer(server));
                 String[] digests = StreamServers.sendToSink(sites.entry(0), TestStreams.mixed(41), 64L << 20);
                 assertTrue(digests[0].equals(digests[1]), "the other flow went through intact");
-                assertTrue(atServer.join().equals(digests[0]));
+                assertTrue(atServer.get(2, java.util.concurrent.TimeUnit.MINUTES).equals(digests[0]));
                 stop.set(true);
             }
             writer.join(5_000);
@@ -100,6 +100,7 @@ class BackpressureTest {
     /** Accepts one connection, reads it to the end and answers with its SHA-256 (hex). */
     private static String hashAndAnswer(ServerSocket server) {
         try (Socket socket = server.accept()) {
+            socket.setSoTimeout(StreamServers.SOCKET_TIMEOUT_MILLIS);
             java.security.MessageDigest sha = StreamServers.sha256();
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[256 << 10];

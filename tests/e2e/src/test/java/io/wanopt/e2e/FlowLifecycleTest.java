@@ -57,6 +57,39 @@ class FlowLifecycleTest {
         }
     }
 
+    /**
+     * The server's reply goes out on an idle moment (tail flush) and is credited before the server
+     * closes; the far flow then ends at once, and its FIN, queued just before, must still leave.
+     */
+    @Test
+    void aFinQueuedJustBeforeTheFlowEndsStillReachesTheClient() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Sites sites = new Sites(dir, "").branch("branch", (InetSocketAddress) server.getLocalSocketAddress())
+                        .start()) {
+            Thread replier = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    try (Socket socket = server.accept()) {
+                        socket.getInputStream().readAllBytes();
+                        socket.getOutputStream().write(("reply " + i).getBytes());
+                        Thread.sleep(20);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "replier");
+            replier.setDaemon(true);
+            replier.start();
+            for (int i = 0; i < 20; i++) {
+                try (Socket client = new Socket(sites.entry(0).getAddress(), sites.entry(0).getPort())) {
+                    client.setSoTimeout(10_000);
+                    client.getOutputStream().write("request".getBytes());
+                    client.shutdownOutput();
+                    assertArrayEquals(("reply " + i).getBytes(), client.getInputStream().readAllBytes(), "flow " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void theBranchRedialsARestartedDatacenterAndCarriesFlowsAgain() throws Exception {
         try (StreamServers.Server sink = StreamServers.sink();

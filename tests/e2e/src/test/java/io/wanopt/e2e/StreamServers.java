@@ -20,6 +20,9 @@ import java.util.concurrent.Executors;
  */
 final class StreamServers {
 
+    /** A flow that stops moving fails its test with a timeout instead of hanging the build. */
+    static final int SOCKET_TIMEOUT_MILLIS = 120_000;
+
     private StreamServers() {
     }
 
@@ -44,6 +47,7 @@ final class StreamServers {
                 while (!socket.isClosed()) {
                     try {
                         Socket client = socket.accept();
+                        client.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
                         workers.execute(() -> {
                             try (client) {
                                 handler.handle(client);
@@ -107,6 +111,7 @@ final class StreamServers {
     /** Sends {@code length} bytes of {@code source} to a sink through {@code entry}; returns both SHA-256s. */
     static String[] sendToSink(InetSocketAddress entry, StreamSource source, long length) throws IOException {
         try (Socket socket = new Socket(entry.getAddress(), entry.getPort())) {
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             MessageDigest sha = sha256();
             OutputStream out = socket.getOutputStream();
             forEachPiece(source, length, (buffer, offset, n) -> {
@@ -123,6 +128,7 @@ final class StreamServers {
     /** Asks a source through {@code entry} for its stream; returns the SHA-256 of what arrived and its length. */
     static Object[] receiveFromSource(InetSocketAddress entry) throws IOException {
         try (Socket socket = new Socket(entry.getAddress(), entry.getPort())) {
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.getOutputStream().write("GET".getBytes());
             socket.shutdownOutput();
             MessageDigest sha = sha256();

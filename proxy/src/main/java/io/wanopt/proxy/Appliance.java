@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
@@ -180,7 +181,7 @@ public final class Appliance implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         tunnels.close();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         store.close();
         LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary());
     }

@@ -9,12 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TrafficCounters {
 
+    /** What is counted besides the codec's work. */
+    private enum Count { LAN_IN, LAN_OUT, WAN_IN, WAN_OUT, FLOWS }
+
     private final TrafficCounters parent;
-    private final LongAdder lanIn = new LongAdder();
-    private final LongAdder lanOut = new LongAdder();
-    private final LongAdder wanIn = new LongAdder();
-    private final LongAdder wanOut = new LongAdder();
-    private final LongAdder flows = new LongAdder();
+    private final LongAdder[] counts = new LongAdder[Count.values().length];
     /** What this side's encoders sent. */
     public final CodecCounters sent;
     /** What this side's decoders received. */
@@ -24,70 +23,69 @@ public final class TrafficCounters {
         this.parent = parent;
         this.sent = new CodecCounters(parent == null ? null : parent.sent);
         this.received = new CodecCounters(parent == null ? null : parent.received);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
     }
 
     public TrafficCounters() {
         this(null);
     }
 
+    private void add(Count count, long amount) {
+        counts[count.ordinal()].add(amount);
+        if (parent != null) {
+            parent.add(count, amount);
+        }
+    }
+
+    private long get(Count count) {
+        return counts[count.ordinal()].sum();
+    }
+
     /** Bytes read from LAN connections. */
     public void lanIn(long bytes) {
-        lanIn.add(bytes);
-        if (parent != null) {
-            parent.lanIn(bytes);
-        }
+        add(Count.LAN_IN, bytes);
     }
 
     /** Bytes written to LAN connections. */
     public void lanOut(long bytes) {
-        lanOut.add(bytes);
-        if (parent != null) {
-            parent.lanOut(bytes);
-        }
+        add(Count.LAN_OUT, bytes);
     }
 
     /** Tunnel frame bytes received. */
     public void wanIn(long bytes) {
-        wanIn.add(bytes);
-        if (parent != null) {
-            parent.wanIn(bytes);
-        }
+        add(Count.WAN_IN, bytes);
     }
 
     /** Tunnel frame bytes sent. */
     public void wanOut(long bytes) {
-        wanOut.add(bytes);
-        if (parent != null) {
-            parent.wanOut(bytes);
-        }
+        add(Count.WAN_OUT, bytes);
     }
 
     /** A flow started. */
     public void flowStarted() {
-        flows.increment();
-        if (parent != null) {
-            parent.flowStarted();
-        }
+        add(Count.FLOWS, 1);
     }
 
     public long lanIn() {
-        return lanIn.sum();
+        return get(Count.LAN_IN);
     }
 
     public long lanOut() {
-        return lanOut.sum();
+        return get(Count.LAN_OUT);
     }
 
     public long wanIn() {
-        return wanIn.sum();
+        return get(Count.WAN_IN);
     }
 
     public long wanOut() {
-        return wanOut.sum();
+        return get(Count.WAN_OUT);
     }
 
     public long flows() {
-        return flows.sum();
+        return get(Count.FLOWS);
     }
 
     /** LAN bytes per WAN byte, both directions together (1.0 when nothing crossed). */

@@ -51,7 +51,7 @@ public final class ChunkEncoder {
     private ByteBuf tokens;
     private int tokenCount;
     private int decodedLength;
-    private int lastTokenKind = -1;
+    private boolean zeroRunOpen;
     private int lastZeroRunIndex;
     private int lastZeroRunLength;
     private byte[] literals;
@@ -250,7 +250,7 @@ public final class ChunkEncoder {
                 counters.add(Kind.LITERAL_BYTES, length);
             }
             tokenCount++;
-            lastTokenKind = -1;
+            zeroRunOpen = false;
         }
         decodedLength += length;
         if (decodedLength >= batchSize || literalLength >= batchSize || tokens.readableBytes() >= MAX_TOKEN_BYTES) {
@@ -269,7 +269,7 @@ public final class ChunkEncoder {
 
     /** Consecutive zero chunks become one token; the run is the last token, so its length is rewritten in place. */
     private void zeroRun(int length) {
-        if (lastTokenKind == BatchFormat.ZERO
+        if (zeroRunOpen
                 && lastZeroRunLength + (long) length <= BatchFormat.MAX_CHUNK_LENGTH) {
             lastZeroRunLength += length;
             tokens.setIndex(tokens.readerIndex(), lastZeroRunIndex);
@@ -278,7 +278,7 @@ public final class ChunkEncoder {
             lastZeroRunIndex = tokens.writerIndex();
             lastZeroRunLength = length;
             tokenCount++;
-            lastTokenKind = BatchFormat.ZERO;
+            zeroRunOpen = true;
             counters.add(Kind.ZERO_RUNS, 1);
         }
         BatchFormat.writeVarint(tokens, lastZeroRunLength);
@@ -313,7 +313,7 @@ public final class ChunkEncoder {
         tokenCount = 0;
         decodedLength = 0;
         literalLength = 0;
-        lastTokenKind = -1;
+        zeroRunOpen = false;
         referenced = new HashMap<>();
         return batch;
     }

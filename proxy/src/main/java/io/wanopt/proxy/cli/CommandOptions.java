@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * {@code --name value} options of a subcommand, with values read the way the configuration file
@@ -73,20 +74,23 @@ final class CommandOptions {
     }
 
     Duration duration(String option, Duration fallback) {
-        String value = values.get(option);
-        try {
-            return value == null ? fallback : asConfig(value).getDuration("v");
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(option + ": expected a duration such as 140ms, got \"" + value + '"');
-        }
+        return typed(option, fallback, "a duration such as 140ms", Config::getDuration);
     }
 
     long bytes(String option, long fallback) {
+        return typed(option, fallback, "a size such as 64MiB", Config::getBytes);
+    }
+
+    /** The option read as the configuration file would read {@code what}; {@code fallback} when absent. */
+    private <T> T typed(String option, T fallback, String what, BiFunction<Config, String, T> getter) {
         String value = values.get(option);
+        if (value == null) {
+            return fallback;
+        }
         try {
-            return value == null ? fallback : asConfig(value).getBytes("v");
+            return getter.apply(ConfigFactory.empty().withValue("v", ConfigValueFactory.fromAnyRef(value)), "v");
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(option + ": expected a size such as 64MiB, got \"" + value + '"');
+            throw new IllegalArgumentException(option + ": expected " + what + ", got \"" + value + '"');
         }
     }
 
@@ -115,9 +119,5 @@ final class CommandOptions {
             throw new IllegalArgumentException(option + " host '" + host + "' does not resolve");
         }
         return address;
-    }
-
-    private static Config asConfig(String value) {
-        return ConfigFactory.empty().withValue("v", ConfigValueFactory.fromAnyRef(value));
     }
 }

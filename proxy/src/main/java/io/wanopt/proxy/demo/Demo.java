@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -139,7 +140,7 @@ public final class Demo {
             intact &= move(moves, String.format("wanopt, %.0f%% of blocks changed", changedFraction * 100),
                     viaWanopt, changed, wan);
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         report(moves);
         out.println(intact ? "every move arrived byte-exact (SHA-256 checked at both ends)"

@@ -269,9 +269,7 @@ final class Flow {
         List<EncodedBatch> batches = new ArrayList<>();
         encoder.flush(batches);
         send(batches);
-        ByteBuf fin = Frames.fin(tunnel.alloc(), id);
-        counters.wanOut(fin.readableBytes());
-        tunnel.enqueue(this, fin);
+        queue(Frames.fin(tunnel.alloc(), id));
         finSent = true;
         maybeFinish();
     }
@@ -283,8 +281,7 @@ final class Flow {
             sent += batch.decodedLength();
             env.sendBudget().reserve(batch.decodedLength());
             inFlight.add(new InFlight(sent, batch.referenced()));
-            counters.wanOut(frame.readableBytes());
-            tunnel.enqueue(this, frame);
+            queue(frame);
         }
     }
 
@@ -315,9 +312,7 @@ final class Flow {
             abort("peer asked for chunk " + chunk + " that is not in flight", true);
             return;
         }
-        ByteBuf frame = Frames.chunkData(tunnel.alloc(), id, chunk, bytes);
-        counters.wanOut(frame.readableBytes());
-        tunnel.sendControl(frame);
+        control(Frames.chunkData(tunnel.alloc(), id, chunk, bytes));
     }
 
     // ---- receiving: WAN -> LAN ----
@@ -345,9 +340,7 @@ final class Flow {
             } else {
                 repairing = batch;
                 for (ChunkId chunk : batch.missing()) {
-                    ByteBuf request = Frames.chunkRequest(tunnel.alloc(), id, chunk);
-                    counters.wanOut(request.readableBytes());
-                    tunnel.sendControl(request);
+                    control(Frames.chunkRequest(tunnel.alloc(), id, chunk));
                 }
             }
         }
@@ -402,10 +395,8 @@ final class Flow {
                 growth = 0;
             }
             window += growth;
-            ByteBuf credit = Frames.credit(tunnel.alloc(), id, (int) uncredited, (int) growth);
+            control(Frames.credit(tunnel.alloc(), id, (int) uncredited, (int) growth));
             uncredited = 0;
-            counters.wanOut(credit.readableBytes());
-            tunnel.sendControl(credit);
         }
         maybeFinish();
     }
@@ -420,6 +411,18 @@ final class Flow {
         } else {
             lastWrite.addListener(f -> shut.run());
         }
+    }
+
+    /** Queues a DATA or FIN frame behind this flow's earlier ones, counting it. */
+    private void queue(ByteBuf frame) {
+        counters.wanOut(frame.readableBytes());
+        tunnel.enqueue(this, frame);
+    }
+
+    /** Sends a control frame of this flow ahead of queued data, counting it. */
+    private void control(ByteBuf frame) {
+        counters.wanOut(frame.readableBytes());
+        tunnel.sendControl(frame);
     }
 
     // ---- end of the flow ----

@@ -7,7 +7,9 @@ import com.typesafe.config.ConfigValueFactory;
 import io.wanopt.config.Rates;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -96,7 +98,19 @@ final class CommandOptions {
 
     /** HOST:PORT, with an IPv6 host in brackets; an empty host means every local address. */
     InetSocketAddress address(String option) {
-        String value = required(option);
+        return parseAddress(option, required(option));
+    }
+
+    /** One or more HOST:PORT, separated by commas. */
+    List<InetSocketAddress> addresses(String option) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String value : required(option).split(",", -1)) {
+            addresses.add(parseAddress(option, value.strip()));
+        }
+        return addresses;
+    }
+
+    private static InetSocketAddress parseAddress(String option, String value) {
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException(option + " must be HOST:PORT, got '" + value + "'");

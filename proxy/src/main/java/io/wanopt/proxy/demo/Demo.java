@@ -121,12 +121,13 @@ public final class Demo {
         List<Move> moves = new ArrayList<>();
         boolean intact = true;
         try (Sink sink = new Sink();
-                WanEmulator plainLink = new WanEmulator(group, loopback(), sink.address(), link).start();
+                WanEmulator plainLink = new WanEmulator(group, link);
                 Appliance datacenter = Appliance.start(settings(work, pki, "datacenter",
                         "tunnel.listen = \"127.0.0.1:0\"\npeers = [ { id = branch, link-rate = " + rate + "bit } ]"));
-                WanEmulator wan = new WanEmulator(group, loopback(), datacenter.tunnelAddress(), link).start();
+                WanEmulator wan = new WanEmulator(group, link);
                 Appliance branch = Appliance.start(settings(work, pki, "branch",
-                        "peers = [ { id = datacenter, address = \"127.0.0.1:" + wan.localAddress().getPort()
+                        "peers = [ { id = datacenter, address = \"127.0.0.1:"
+                                + wan.relay(loopback(), datacenter.tunnelAddress()).getPort()
                                 + "\", link-rate = " + rate + "bit } ]\n"
                                 + "listeners = [ { listen = \"127.0.0.1:0\", target = \"127.0.0.1:"
                                 + sink.address().getPort() + "\", peer = datacenter } ]"))) {
@@ -134,7 +135,7 @@ public final class Demo {
                 throw new IOException("the branch appliance could not reach the datacenter appliance");
             }
             InetSocketAddress viaWanopt = branch.listenerAddress(0);
-            intact &= move(moves, "without wanopt", plainLink.localAddress(), original, plainLink);
+            intact &= move(moves, "without wanopt", plainLink.relay(loopback(), sink.address()), original, plainLink);
             intact &= move(moves, "wanopt, cold", viaWanopt, original, wan);
             intact &= move(moves, "wanopt, same file again", viaWanopt, original, wan);
             intact &= move(moves, String.format("wanopt, %.0f%% of blocks changed", changedFraction * 100),
@@ -162,7 +163,7 @@ public final class Demo {
     /** Sends {@code file} to the sink through {@code entry}, showing progress; false when the digests differ. */
     private boolean move(List<Move> moves, String name, InetSocketAddress entry, Path file, WanEmulator link)
             throws IOException, InterruptedException {
-        long wanBefore = wanBytes(link);
+        long wanBefore = link.bytesForwarded();
         AtomicLong sent = new AtomicLong();
         Progress progress = new Progress(name, sent);
         progress.start();
@@ -191,7 +192,7 @@ public final class Demo {
         double seconds = seconds(System.nanoTime() - start);
         // Let the link's last bytes (credits, FIN) drain into the count.
         Thread.sleep(rtt.toMillis());
-        moves.add(new Move(name, seconds, Files.size(file), wanBytes(link) - wanBefore));
+        moves.add(new Move(name, seconds, Files.size(file), link.bytesForwarded() - wanBefore));
         boolean intact = local.equals(remote);
         out.printf("%-34s %7.1f s  %s%n", name, seconds, intact ? "SHA-256 ok" : "SHA-256 MISMATCH " + local + " vs " + remote);
         return intact;
@@ -207,11 +208,6 @@ public final class Demo {
                     plain / move.seconds());
         }
         out.println("WAN bytes are everything both ways on the emulated link, TLS included.");
-    }
-
-    private static long wanBytes(WanEmulator link) {
-        return link.bytesForwarded(WanEmulator.Direction.CLIENT_TO_TARGET)
-                + link.bytesForwarded(WanEmulator.Direction.TARGET_TO_CLIENT);
     }
 
     /** Prints how far a move is, in place on a terminal, every few seconds otherwise. */

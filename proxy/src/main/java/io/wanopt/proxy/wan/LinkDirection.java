@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * One direction of an emulated link: what is read from {@code source} leaves a bottleneck of the
- * profile's rate at max(now, link free) + size / rate, arrives half a round trip later and is then
+ * One direction of a connection over an emulated link: what is read from {@code source} leaves the
+ * link's shared bottleneck at max(now, link free) + size / rate, arrives half a round trip later and is then
  * written to {@code destination}, in order. An end of the source (FIN or close) travels behind the
  * data read before it.
  *
@@ -33,10 +33,9 @@ final class LinkDirection {
     private final Channel destination;
     private final LinkProfile profile;
     private final LongSupplier nanoTime;
-    private final LinkCounters counters;
+    private final Bottleneck bottleneck;
     private final long halfRttNanos;
     private final ArrayDeque<Delivery> inFlight = new ArrayDeque<>();
-    private long linkFreeAtNanos;
     private long queuedBytes;
     private boolean reading;
     private boolean paused;
@@ -46,15 +45,14 @@ final class LinkDirection {
     private ScheduledFuture<?> releaseTimer;
 
     LinkDirection(RelayedConnection connection, Channel source, Channel destination, LinkProfile profile,
-            LongSupplier nanoTime, LinkCounters counters) {
+            LongSupplier nanoTime, Bottleneck bottleneck) {
         this.connection = connection;
         this.source = source;
         this.destination = destination;
         this.profile = profile;
         this.nanoTime = nanoTime;
-        this.counters = counters;
+        this.bottleneck = bottleneck;
         this.halfRttNanos = profile.rtt().toNanos() / 2;
-        this.linkFreeAtNanos = nanoTime.getAsLong();
     }
 
     /** Starts reading the source: the connection is up at both ends. */
@@ -71,10 +69,9 @@ final class LinkDirection {
             return;
         }
         int size = data.readableBytes();
-        long departure = Math.max(nanoTime.getAsLong(), linkFreeAtNanos) + profile.serializationNanos(size);
-        linkFreeAtNanos = departure;
+        long departure = bottleneck.depart(nanoTime.getAsLong(), size);
         queuedBytes += size;
-        counters.queued(size, queuedBytes);
+        bottleneck.queued(size, queuedBytes);
         if (queuedBytes > profile.queueBytes()) {
             paused = true;
         }
@@ -124,7 +121,7 @@ final class LinkDirection {
     }
 
     private void enqueueEnd(End end) {
-        enqueue(new Delivery(null, end, Math.max(nanoTime.getAsLong(), linkFreeAtNanos) + halfRttNanos));
+        enqueue(new Delivery(null, end, bottleneck.freeAt(nanoTime.getAsLong()) + halfRttNanos));
     }
 
     private void enqueue(Delivery delivery) {
@@ -165,7 +162,7 @@ final class LinkDirection {
 
     private void dequeued(int size, boolean delivered) {
         queuedBytes -= size;
-        counters.dequeued(size, delivered);
+        bottleneck.dequeued(size, delivered);
         if (paused && queuedBytes < profile.queueBytes() / 2) {
             paused = false;
             if (reading) {

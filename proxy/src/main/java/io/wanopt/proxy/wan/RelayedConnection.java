@@ -34,13 +34,13 @@ final class RelayedConnection {
 
     /** Dials the target for {@code client}, which has just become active; must run on its event loop. */
     RelayedConnection(Channel client, Bootstrap targetBootstrap, LinkProfile profile, LongSupplier nanoTime,
-            LinkCounters clientToTargetCounters, LinkCounters targetToClientCounters) {
+            Bottleneck clientToTargetLink, Bottleneck targetToClientLink) {
         this.client = client;
         client.pipeline().addLast(new Endpoint(true));
         ChannelFuture connect = targetBootstrap.clone(client.eventLoop()).handler(new Endpoint(false)).connect();
         this.target = connect.channel();
-        this.clientToTarget = new LinkDirection(this, client, target, profile, nanoTime, clientToTargetCounters);
-        this.targetToClient = new LinkDirection(this, target, client, profile, nanoTime, targetToClientCounters);
+        this.clientToTarget = new LinkDirection(this, client, target, profile, nanoTime, clientToTargetLink);
+        this.targetToClient = new LinkDirection(this, target, client, profile, nanoTime, targetToClientLink);
         connect.addListener((ChannelFuture connected) -> {
             if (connected.isSuccess()) {
                 targetConnected = true;

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -20,14 +21,17 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A user-space WAN link for tests and demos: a TCP relay from a listen address to a target that
- * gives each direction of each connection the profile's rate (a bottleneck that serializes data)
- * and half its round-trip time (propagation), with a bounded queue, so senders see the throughput,
- * latency and back-pressure of a real long, thin link without root or {@code tc netem}.
+ * A user-space WAN link for tests, demos and benchmarks: TCP relays from listen addresses to targets
+ * whose connections all share one emulated link, whose each direction has the profile's rate (a
+ * bottleneck that serializes data) and half its round-trip time (propagation), with a bounded queue,
+ * so senders see the throughput, latency and back-pressure of a real long, thin link without root
+ * or {@code tc netem}.
  *
- * <p>Each connection is relayed by a {@link RelayedConnection}; see there for connection setup and
- * close, and {@link LinkDirection} for the pacing and the queue bound. Needs an NIO event loop group
- * (e.g. {@code MultiThreadIoEventLoopGroup} with {@code NioIoHandler}). Counters are summed over
+ * <p>Several relays ({@link #relay}) may share the link, as NFSv3's MOUNT and NFS connections or a
+ * tunnel and a plain copy would share one WAN. Each connection is relayed by a
+ * {@link RelayedConnection}; see there for connection setup and close, and {@link LinkDirection}
+ * for the pacing and the queue bound. Needs an NIO event loop group (e.g.
+ * {@code MultiThreadIoEventLoopGroup} with {@code NioIoHandler}). Counters are summed over
  * connections and may be read from any thread.
  */
 public final class WanEmulator implements AutoCloseable {
@@ -41,33 +45,30 @@ public final class WanEmulator implements AutoCloseable {
     private static final int INITIAL_READ_BYTES = 2048;
 
     private final EventLoopGroup group;
-    private final InetSocketAddress listen;
-    private final InetSocketAddress target;
     private final LinkProfile profile;
     private final LongSupplier nanoTime;
-    private final Map<Direction, LinkCounters> counters = new EnumMap<>(Direction.class);
-    private final ChannelGroup relayedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private Channel serverChannel;
+    private final Map<Direction, Bottleneck> bottlenecks = new EnumMap<>(Direction.class);
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-    public WanEmulator(EventLoopGroup group, InetSocketAddress listen, InetSocketAddress target, LinkProfile profile) {
-        this(group, listen, target, profile, System::nanoTime);
+    public WanEmulator(EventLoopGroup group, LinkProfile profile) {
+        this(group, profile, System::nanoTime);
     }
 
     /** As above, timing deliveries by {@code nanoTime} (a monotonic nanosecond clock). */
-    public WanEmulator(EventLoopGroup group, InetSocketAddress listen, InetSocketAddress target, LinkProfile profile,
-            LongSupplier nanoTime) {
+    public WanEmulator(EventLoopGroup group, LinkProfile profile, LongSupplier nanoTime) {
         this.group = group;
-        this.listen = listen;
-        this.target = target;
         this.profile = profile;
         this.nanoTime = nanoTime;
         for (Direction direction : Direction.values()) {
-            counters.put(direction, new LinkCounters());
+            bottlenecks.put(direction, new Bottleneck(profile, nanoTime.getAsLong()));
         }
     }
 
-    /** Binds the listen address; returns once connections are accepted. */
-    public WanEmulator start() throws InterruptedException {
+    /**
+     * Relays connections to {@code listen} to {@code target} over this link; returns the bound
+     * address (the real port when listening on port 0) once connections are accepted.
+     */
+    public InetSocketAddress relay(InetSocketAddress listen, InetSocketAddress target) throws InterruptedException {
         RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES);
         Bootstrap targetBootstrap = new Bootstrap()
                 .group(group)
@@ -77,32 +78,38 @@ public final class WanEmulator implements AutoCloseable {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, reads);
-        serverChannel = new ServerBootstrap()
+        Channel serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, reads)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.pipeline().remove(this);
-                        RelayedConnection connection = new RelayedConnection(ctx.channel(), targetBootstrap, profile,
-                                nanoTime, counters.get(Direction.CLIENT_TO_TARGET),
-                                counters.get(Direction.TARGET_TO_CLIENT));
-                        connection.channels().forEach(relayedChannels::add);
-                    }
-                })
+                .childHandler(new Acceptor(targetBootstrap))
                 .bind(listen)
                 .sync()
                 .channel();
-        return this;
+        channels.add(serverChannel);
+        return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The bound listen address (the real port when listening on port 0). */
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+    /** Starts relaying each accepted connection once it is active; shared by all of a listener's connections. */
+    @ChannelHandler.Sharable
+    private final class Acceptor extends ChannelInboundHandlerAdapter {
+
+        private final Bootstrap targetBootstrap;
+
+        Acceptor(Bootstrap targetBootstrap) {
+            this.targetBootstrap = targetBootstrap;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.pipeline().remove(this);
+            RelayedConnection connection = new RelayedConnection(ctx.channel(), targetBootstrap, profile, nanoTime,
+                    bottlenecks.get(Direction.CLIENT_TO_TARGET), bottlenecks.get(Direction.TARGET_TO_CLIENT));
+            connection.channels().forEach(channels::add);
+        }
     }
 
     public LinkProfile profile() {
@@ -111,25 +118,27 @@ public final class WanEmulator implements AutoCloseable {
 
     /** Bytes written to the receiving side in {@code direction}, over all connections. */
     public long bytesForwarded(Direction direction) {
-        return counters.get(direction).forwardedBytes();
+        return bottlenecks.get(direction).forwardedBytes();
+    }
+
+    /** Bytes forwarded in both directions: what crossed the link. */
+    public long bytesForwarded() {
+        return bytesForwarded(Direction.CLIENT_TO_TARGET) + bytesForwarded(Direction.TARGET_TO_CLIENT);
     }
 
     /** Bytes read and not yet written to the receiver in {@code direction}, over all connections. */
     public long queuedBytes(Direction direction) {
-        return counters.get(direction).queuedBytes();
+        return bottlenecks.get(direction).queuedBytes();
     }
 
     /** The most bytes one connection held at once in {@code direction}. */
     public long maxQueuedBytes(Direction direction) {
-        return counters.get(direction).maxQueuedBytes();
+        return bottlenecks.get(direction).maxQueuedBytes();
     }
 
     /** Stops accepting and closes every relayed connection at once, dropping what was in flight. */
     @Override
     public void close() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-        }
-        relayedChannels.close().syncUninterruptibly();
+        channels.close().syncUninterruptibly();
     }
 }

@@ -22,6 +22,8 @@ class WanEmulatorCommandTest {
         "--listen 127.0.0.1:0 --rate 10mbit --rtt 140ms | missing --to",
         "--listen 127.0.0.1:0 --to 127.0.0.1:9 --rate 10mbit --rtt 140ms --jitter 5ms | --jitter",
         "--listen 127.0.0.1:0 --to 127.0.0.1:9 --rate 10mbit --rtt | --rtt",
+        "--listen 127.0.0.1:0,127.0.0.1:0 --to 127.0.0.1:9 --rate 10mbit --rtt 140ms | each listen address needs its target",
+        "--listen 127.0.0.1:0, --to 127.0.0.1:9,127.0.0.1:10 --rate 10mbit --rtt 140ms | --listen",
     })
     void badArgumentsReturnTwoWithOneLine(String arguments, String named) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -65,39 +65,63 @@ class WanEmulatorTest {
         long rate = 10_000_000;
         int size = 6 * 1024 * 1024;
         try (ServerSocket sinkServer = listen();
-                WanEmulator emulator = emulator(sinkServer, LinkProfile.of(rate, Duration.ofMillis(40)))) {
-            Future<Arrival> arrival = accept(sinkServer, sink -> {
-                byte[] buffer = new byte[64 * 1024];
-                InputStream in = sink.getInputStream();
-                long first = 0;
-                long last = 0;
-                int firstRead = 0;
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    last = System.nanoTime();
-                    if (total == 0) {
-                        first = last;
-                        firstRead = n;
-                    }
-                    total += n;
-                }
-                return new Arrival(first, firstRead, last, total);
-            });
-            try (Socket client = connect(emulator)) {
-                OutputStream out = client.getOutputStream();
-                byte[] chunk = new byte[64 * 1024];
-                new Random(1).nextBytes(chunk);
-                for (int sent = 0; sent < size; sent += chunk.length) {
-                    out.write(chunk);
-                }
-                client.shutdownOutput();
+                Link link = emulator(sinkServer, LinkProfile.of(rate, Duration.ofMillis(40)))) {
+            Future<Arrival> arrival = accept(sinkServer, WanEmulatorTest::drain);
+            try (Socket client = connect(link)) {
+                send(client, size);
                 Arrival seen = arrival.get(20, TimeUnit.SECONDS);
                 assertEquals(size, seen.totalBytes());
                 // The first read arrived at firstNanos, so only the bytes after it count towards the interval.
                 double bitsPerSecond = (seen.totalBytes() - seen.firstReadBytes()) * 8e9 / (seen.lastNanos() - seen.firstNanos());
                 assertTrue(bitsPerSecond >= 9.0e6 && bitsPerSecond <= 10.0e6, "throughput " + bitsPerSecond + " bit/s");
-                assertEquals(size, emulator.bytesForwarded(Direction.CLIENT_TO_TARGET));
+                assertEquals(size, link.emulator().bytesForwarded(Direction.CLIENT_TO_TARGET));
+            }
+        }
+    }
+
+    @Test
+    void connectionsOfTwoRelaysShareTheLinkRate() throws Exception {
+        long rate = 10_000_000;
+        int size = 3 * 1024 * 1024;
+        try (ServerSocket first = listen(); ServerSocket second = listen();
+                WanEmulator emulator = new WanEmulator(group, LinkProfile.of(rate, Duration.ofMillis(40)))) {
+            InetSocketAddress firstEntry = emulator.relay(new InetSocketAddress(LOOPBACK, 0), address(first));
+            InetSocketAddress secondEntry = emulator.relay(new InetSocketAddress(LOOPBACK, 0), address(second));
+            Future<Arrival> firstArrival = accept(first, WanEmulatorTest::drain);
+            Future<Arrival> secondArrival = accept(second, WanEmulatorTest::drain);
+            try (Socket firstClient = new Socket(LOOPBACK, firstEntry.getPort());
+                    Socket secondClient = new Socket(LOOPBACK, secondEntry.getPort())) {
+                Future<?> secondSent = threads.submit(() -> {
+                    send(secondClient, size);
+                    return null;
+                });
+                send(firstClient, size);
+                secondSent.get(20, TimeUnit.SECONDS);
+                Arrival a = firstArrival.get(20, TimeUnit.SECONDS);
+                Arrival b = secondArrival.get(20, TimeUnit.SECONDS);
+                assertEquals(size, a.totalBytes());
+                assertEquals(size, b.totalBytes());
+                long start = Math.min(a.firstNanos(), b.firstNanos());
+                long end = Math.max(a.lastNanos(), b.lastNanos());
+                double bitsPerSecond = (2.0 * size - a.firstReadBytes() - b.firstReadBytes()) * 8e9 / (end - start);
+                assertTrue(bitsPerSecond >= 9.0e6 && bitsPerSecond <= 10.0e6, "both together " + bitsPerSecond + " bit/s");
+                assertEquals(2L * size, emulator.bytesForwarded());
+            }
+        }
+    }
+
+    @Test
+    void aRelayCarriesOneConnectionAfterAnother() throws Exception {
+        try (ServerSocket echoServer = listen();
+                Link link = emulator(echoServer, LinkProfile.of(100_000_000, Duration.ofMillis(2)))) {
+            for (int i = 0; i < 3; i++) {
+                Future<Long> echoed = accept(echoServer, WanEmulatorTest::echo);
+                try (Socket client = connect(link)) {
+                    byte[] request = new byte[] {(byte) i, 1, 2, 3};
+                    assertArrayEquals(request, roundTrip(client, request));
+                    client.shutdownOutput();
+                    assertEquals(request.length, echoed.get(5, TimeUnit.SECONDS));
+                }
             }
         }
     }
@@ -105,9 +129,9 @@ class WanEmulatorTest {
     @Test
     void requestResponseTakesOneRoundTrip() throws Exception {
         try (ServerSocket echoServer = listen();
-                WanEmulator emulator = emulator(echoServer, LinkProfile.of(10_000_000, Duration.ofMillis(140)))) {
+                Link link = emulator(echoServer, LinkProfile.of(10_000_000, Duration.ofMillis(140)))) {
             Future<Long> echoed = accept(echoServer, WanEmulatorTest::echo);
-            try (Socket client = connect(emulator)) {
+            try (Socket client = connect(link)) {
                 client.setTcpNoDelay(true);
                 byte[] request = new byte[100];
                 roundTrip(client, request);
@@ -131,10 +155,10 @@ class WanEmulatorTest {
     void aSenderToAReceiverThatReadsNothingIsHeldBackByTheBoundedQueue() throws Exception {
         LinkProfile profile = LinkProfile.of(100_000_000, Duration.ofMillis(10));
         try (ServerSocket sinkServer = listen();
-                WanEmulator emulator = emulator(sinkServer, profile)) {
+                Link link = emulator(sinkServer, profile)) {
             Future<Socket> idleSink = threads.submit(() -> sinkServer.accept());
             AtomicLong sent = new AtomicLong();
-            try (Socket client = connect(emulator)) {
+            try (Socket client = connect(link)) {
                 Future<?> sender = threads.submit(() -> {
                     byte[] chunk = new byte[64 * 1024];
                     OutputStream out = client.getOutputStream();
@@ -149,9 +173,9 @@ class WanEmulatorTest {
                     Thread.sleep(1000);
                     assertEquals(sentAfterTwoSeconds, sent.get(), "the sender kept writing");
                     assertTrue(!sender.isDone(), "the sender's write is blocked");
-                    assertTrue(emulator.queuedBytes(Direction.CLIENT_TO_TARGET) > profile.queueBytes() / 2,
-                            "queued " + emulator.queuedBytes(Direction.CLIENT_TO_TARGET));
-                    long maxQueued = emulator.maxQueuedBytes(Direction.CLIENT_TO_TARGET);
+                    assertTrue(link.emulator().queuedBytes(Direction.CLIENT_TO_TARGET) > profile.queueBytes() / 2,
+                            "queued " + link.emulator().queuedBytes(Direction.CLIENT_TO_TARGET));
+                    long maxQueued = link.emulator().maxQueuedBytes(Direction.CLIENT_TO_TARGET);
                     assertTrue(maxQueued <= profile.queueBytes() + MAX_READ_BYTES,
                             "max queued " + maxQueued + " > " + profile.queueBytes() + " + " + MAX_READ_BYTES);
                     assertTrue(sent.get() < 3 * profile.rateBitsPerSecond() / 8, "sent " + sent.get());
@@ -165,7 +189,7 @@ class WanEmulatorTest {
         byte[] payload = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(payload);
         try (ServerSocket server = listen();
-                WanEmulator emulator = emulator(server, LinkProfile.of(100_000_000, Duration.ofMillis(20)))) {
+                Link link = emulator(server, LinkProfile.of(100_000_000, Duration.ofMillis(20)))) {
             Future<Long> received = accept(server, accepted -> {
                 MessageDigest digest = sha256();
                 byte[] buffer = new byte[64 * 1024];
@@ -179,7 +203,7 @@ class WanEmulatorTest {
                 accepted.getOutputStream().write(digest.digest());
                 return total;
             });
-            try (Socket client = connect(emulator)) {
+            try (Socket client = connect(link)) {
                 client.getOutputStream().write(payload);
                 client.shutdownOutput();
                 byte[] serverDigest = client.getInputStream().readAllBytes();
@@ -194,9 +218,9 @@ class WanEmulatorTest {
         byte[] payload = new byte[256 * 1024];
         new Random(3).nextBytes(payload);
         try (ServerSocket server = listen();
-                WanEmulator emulator = emulator(server, LinkProfile.of(10_000_000, Duration.ofMillis(40)))) {
+                Link link = emulator(server, LinkProfile.of(10_000_000, Duration.ofMillis(40)))) {
             Future<byte[]> received = accept(server, accepted -> accepted.getInputStream().readAllBytes());
-            try (Socket client = connect(emulator)) {
+            try (Socket client = connect(link)) {
                 client.getOutputStream().write(payload);
             }
             assertArrayEquals(payload, received.get(10, TimeUnit.SECONDS));
@@ -215,6 +239,37 @@ class WanEmulatorTest {
             }
         };
         return threads.submit(acceptAndRun);
+    }
+
+    /** Reads until the end of stream, noting when data arrived. */
+    private static Arrival drain(Socket sink) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        InputStream in = sink.getInputStream();
+        long first = 0;
+        long last = 0;
+        int firstRead = 0;
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            last = System.nanoTime();
+            if (total == 0) {
+                first = last;
+                firstRead = n;
+            }
+            total += n;
+        }
+        return new Arrival(first, firstRead, last, total);
+    }
+
+    /** Writes {@code size} random bytes and half-closes. */
+    private static void send(Socket client, int size) throws IOException {
+        OutputStream out = client.getOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        new Random(1).nextBytes(chunk);
+        for (int sent = 0; sent < size; sent += chunk.length) {
+            out.write(chunk);
+        }
+        client.shutdownOutput();
     }
 
     private static long echo(Socket socket) throws IOException {
@@ -241,13 +296,25 @@ class WanEmulatorTest {
         return new ServerSocket(0, 50, LOOPBACK);
     }
 
-    private static WanEmulator emulator(ServerSocket target, LinkProfile profile) throws InterruptedException {
-        return new WanEmulator(group, new InetSocketAddress(LOOPBACK, 0),
-                new InetSocketAddress(LOOPBACK, target.getLocalPort()), profile).start();
+    /** An emulator with one relay to a test server. */
+    private record Link(WanEmulator emulator, InetSocketAddress entry) implements AutoCloseable {
+        @Override
+        public void close() {
+            emulator.close();
+        }
     }
 
-    private static Socket connect(WanEmulator emulator) throws IOException {
-        return new Socket(LOOPBACK, emulator.localAddress().getPort());
+    private static Link emulator(ServerSocket target, LinkProfile profile) throws InterruptedException {
+        WanEmulator emulator = new WanEmulator(group, profile);
+        return new Link(emulator, emulator.relay(new InetSocketAddress(LOOPBACK, 0), address(target)));
+    }
+
+    private static InetSocketAddress address(ServerSocket server) {
+        return new InetSocketAddress(LOOPBACK, server.getLocalPort());
+    }
+
+    private static Socket connect(Link link) throws IOException {
+        return new Socket(LOOPBACK, link.entry().getPort());
     }
 
     private static MessageDigest sha256() throws NoSuchAlgorithmException {

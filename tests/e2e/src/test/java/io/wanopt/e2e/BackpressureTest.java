@@ -2,6 +2,7 @@ package io.wanopt.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wanopt.harness.Sites;
 import io.wanopt.proxy.Appliance;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ class BackpressureTest {
                 long end = System.nanoTime() + 20_000_000_000L;
                 while (System.nanoTime() < end) {
                     peakBranch = Math.max(peakBranch, buffered(sites.branch(0)));
-                    peakDatacenter = Math.max(peakDatacenter, buffered(sites.datacenter));
+                    peakDatacenter = Math.max(peakDatacenter, buffered(sites.datacenter()));
                     Thread.sleep(20);
                 }
                 stop.set(true);
@@ -55,7 +56,7 @@ class BackpressureTest {
                 assertTrue(received.get() > 10_000_000, "the slow reader got " + received.get() + " bytes");
                 assertTrue(peakBranch <= CAP, "branch buffered " + peakBranch + " bytes (cap " + CAP + ')');
                 assertTrue(peakDatacenter <= CAP, "datacenter buffered " + peakDatacenter + " bytes (cap " + CAP + ')');
-                for (Appliance appliance : new Appliance[] {sites.branch(0), sites.datacenter}) {
+                for (Appliance appliance : new Appliance[] {sites.branch(0), sites.datacenter()}) {
                     assertTrue(appliance.sendBudget().peak() + appliance.receiveBudget().peak() <= CAP,
                             appliance.settings().applianceId() + " peak reservations");
                 }

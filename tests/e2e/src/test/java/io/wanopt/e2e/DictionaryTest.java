@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wanopt.cache.codec.CodecCounters.Kind;
+import io.wanopt.harness.Sites;
 import io.wanopt.proxy.TrafficCounters;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -38,7 +39,7 @@ class DictionaryTest {
             TrafficCounters b = sites.branch(1).counters();
             assertEquals(0, b.received.get(Kind.MISSES_REPAIRED), "no reference to what only branch A holds");
             assertTrue(b.received.get(Kind.LITERAL_CHUNKS) > 0, "branch B got literals");
-            TrafficCounters dc = sites.datacenter.counters();
+            TrafficCounters dc = sites.datacenter().counters();
             assertEquals(0, dc.received.get(Kind.MISSES_REPAIRED));
         }
     }
@@ -62,14 +63,14 @@ class DictionaryTest {
         afterFirstPass(13, (sites, stream) -> {
         sites.close();
         // The datacenter loses its segment files (index and epoch survive): every reference misses.
-        try (Stream<Path> segments = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
+        try (Stream<Path> segments = Files.list(sites.dir().resolve("store-dc").resolve("segments"))) {
             for (Path segment : segments.toList()) {
                 Files.delete(segment);
             }
         }
         sites.restart();
         passIntact(sites, stream);
-        long repaired = sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED);
+        long repaired = sites.datacenter().counters().received.get(Kind.MISSES_REPAIRED);
         assertTrue(repaired > 0, "repairs counted: " + repaired);
         });
     }
@@ -78,10 +79,10 @@ class DictionaryTest {
     void aWipedStoreGetsANewEpochAndIsSentLiterals() throws Exception {
         afterFirstPass(14, (sites, stream) -> {
         sites.close();
-        deleteTree(sites.dir.resolve("store-dc"));
+        deleteTree(sites.dir().resolve("store-dc"));
         sites.restart();
         passIntact(sites, stream);
-        assertEquals(0, sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED),
+        assertEquals(0, sites.datacenter().counters().received.get(Kind.MISSES_REPAIRED),
                 "the branch knew the new store holds nothing");
         assertTrue(sites.branch(0).counters().sent.get(Kind.LITERAL_CHUNKS) > 0, "literals to the new store");
         });
@@ -92,7 +93,7 @@ class DictionaryTest {
         afterFirstPass(15, (sites, stream) -> {
         sites.close();
         List<Path> segments;
-        try (Stream<Path> list = Files.list(sites.dir.resolve("store-dc").resolve("segments"))) {
+        try (Stream<Path> list = Files.list(sites.dir().resolve("store-dc").resolve("segments"))) {
             segments = list.sorted().toList();
         }
         int flipped = 0;
@@ -111,7 +112,7 @@ class DictionaryTest {
         assertTrue(flipped > 0);
         sites.restart();
         passIntact(sites, stream);
-        TrafficCounters dc = sites.datacenter.counters();
+        TrafficCounters dc = sites.datacenter().counters();
         assertTrue(dc.received.get(Kind.CORRUPT_CHUNKS) > 0, "corruption detected");
         assertTrue(dc.received.get(Kind.MISSES_REPAIRED) >= dc.received.get(Kind.CORRUPT_CHUNKS),
                 "every corrupt chunk repaired");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wanopt.harness.Sites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,7 +112,7 @@ class FlowLifecycleTest {
                 StreamServers.Server sink = StreamServers.sink();
                 Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
             String conf = "wanopt {\n appliance-id = branch\n tls.insecure-plaintext = true\n"
-                    + " peers = [ { id = dc, address = \"127.0.0.1:" + sites.datacenter.tunnelAddress().getPort() + "\" } ]\n"
+                    + " peers = [ { id = dc, address = \"127.0.0.1:" + sites.datacenter().tunnelAddress().getPort() + "\" } ]\n"
                     + " listeners = [ { listen = \"127.0.0.1:" + taken.getLocalPort() + "\", target = \"127.0.0.1:1\", peer = dc } ]\n"
                     + " store.path = \"" + dir.resolve("second-store") + "\"\n}\n";
             io.wanopt.config.WanoptSettings settings = io.wanopt.config.WanoptSettings.parse(conf, "test");
@@ -149,8 +150,7 @@ class FlowLifecycleTest {
             client.getOutputStream().write(new byte[100_000]);
             atServer.getInputStream().readNBytes(100_000);
             // The datacenter appliance goes away: its tunnel and its LAN connection with it.
-            sites.datacenter.close();
-            sites.datacenter = null;
+            sites.stopDatacenter();
             assertThrows(IOException.class, () -> readToEnd(atServer.getInputStream()), "server side reset");
             assertThrows(IOException.class, () -> readToEnd(client.getInputStream()), "client side reset");
             client.close();

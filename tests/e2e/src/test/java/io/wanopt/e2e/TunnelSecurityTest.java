@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wanopt.harness.Sites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -26,8 +27,8 @@ class TunnelSecurityTest {
                 Sites sites = new Sites(dir, "").branch("branch", sink.address())
                         .withForeignCertificate("branch").startWithoutWaiting()) {
             assertFalse(sites.branch(0).tunnels().awaitUp("dc", Duration.ofSeconds(3)), "no tunnel came up");
-            assertFalse(sites.datacenter.peer("branch").up());
-            assertTrue(sites.datacenter.tunnels().refusedPeers() > 0, "the datacenter logged and counted a refusal");
+            assertFalse(sites.datacenter().peer("branch").up());
+            assertTrue(sites.datacenter().tunnels().refusedPeers() > 0, "the datacenter logged and counted a refusal");
             // A LAN client at the branch is not carried anywhere.
             try (Socket client = new Socket(sites.entry(0).getAddress(), sites.entry(0).getPort())) {
                 assertEquals(-1, readOrReset(client.getInputStream()));
@@ -39,8 +40,8 @@ class TunnelSecurityTest {
     void aPlaintextConnectionToTheTunnelPortIsRefused() throws Exception {
         try (StreamServers.Server sink = StreamServers.sink();
                 Sites sites = new Sites(dir, "").branch("branch", sink.address()).start()) {
-            long refusedBefore = sites.datacenter.tunnels().refusedPeers();
-            InetSocketAddress tunnel = sites.datacenter.tunnelAddress();
+            long refusedBefore = sites.datacenter().tunnels().refusedPeers();
+            InetSocketAddress tunnel = sites.datacenter().tunnelAddress();
             try (Socket plain = new Socket(tunnel.getAddress(), tunnel.getPort())) {
                 plain.setSoTimeout(10_000);
                 // A HELLO-shaped frame in the clear: length, type 1, version, id "branch".
@@ -58,11 +59,11 @@ class TunnelSecurityTest {
                 assertTrue(total < 64, "only a TLS alert came back (" + total + " bytes)");
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (sites.datacenter.tunnels().refusedPeers() == refusedBefore && System.nanoTime() < deadline) {
+            while (sites.datacenter().tunnels().refusedPeers() == refusedBefore && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(sites.datacenter.tunnels().refusedPeers() > refusedBefore, "refusal counted");
-            assertTrue(sites.datacenter.peer("branch").up(), "the real branch's tunnel is unaffected");
+            assertTrue(sites.datacenter().tunnels().refusedPeers() > refusedBefore, "refusal counted");
+            assertTrue(sites.datacenter().peer("branch").up(), "the real branch's tunnel is unaffected");
         }
     }
 

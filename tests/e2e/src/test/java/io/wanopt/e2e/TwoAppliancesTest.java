@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wanopt.cache.codec.CodecCounters.Kind;
+import io.wanopt.harness.Sites;
 import io.wanopt.proxy.TrafficCounters;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class TwoAppliancesTest {
             long wanSecond = branch.wanIn() + branch.wanOut() - wanBefore;
             assertTrue(wanSecond <= GIB / 100, "second pass put " + wanSecond + " bytes on the tunnel (limit "
                     + GIB / 100 + ')');
-            assertEquals(0, sites.datacenter.counters().received.get(Kind.MISSES_REPAIRED));
+            assertEquals(0, sites.datacenter().counters().received.get(Kind.MISSES_REPAIRED));
         }
     }
 

@@ -1,0 +1,471 @@
+package io.wanopt.bench.vmmove;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.wanopt.config.Rates;
+import io.wanopt.harness.Commands;
+import io.wanopt.harness.FileDigest;
+import io.wanopt.harness.HostTools;
+import io.wanopt.harness.NfsClient;
+import io.wanopt.harness.NfsServer;
+import io.wanopt.harness.SambaServer;
+import io.wanopt.harness.Sites;
+import io.wanopt.harness.SmbClient;
+import io.wanopt.harness.SshCopy;
+import io.wanopt.harness.SshServer;
+import io.wanopt.harness.VmImages;
+import io.wanopt.proxy.wan.LinkProfile;
+import io.wanopt.proxy.wan.WanEmulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.stream.Stream;
+
+/**
+ * The VM-move benchmark ({@code bench/vm-move}): moves the versions of a real VM disk from a file
+ * server beside the datacenter to a client at the branch, over an emulated WAN, with and without
+ * wanopt in the same run, and beside it scp -C and rsync -z over ssh on the same link and the
+ * bytes of zstd -3; writes a Markdown table and a PNG chart.
+ *
+ * <p>Per link and protocol the appliances start with empty dictionaries, then move the first
+ * version (cold), the next version and a clone, in that order, as an admin would. The copy
+ * without wanopt depends only on file, protocol and link, so it runs once for each.
+ */
+public final class VmMove {
+
+    /** What is moved, in order: each later one finds the dictionary the earlier ones left. */
+    private record Workload(String name, String disk) {
+    }
+
+    private static final List<Workload> WORKLOADS = List.of(
+            new Workload("first VM, cold dictionary", "linux-v1"),
+            new Workload("next version", "linux-v2"),
+            new Workload("clone", "linux-clone"));
+    private static final List<LinkSpec> FULL_LINKS = List.of(
+            link("10mbit", 140), link("45mbit", 80), link("155mbit", 40));
+    private static final Duration COPY_TIMEOUT = Duration.ofHours(2);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+    private static final String USAGE = "usage: bench/vm-move [--quick] [--layout monolithicSparse|monolithicFlat]"
+            + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh]";
+
+    private final Path repo;
+    private final Path work;
+    private final List<MoveResult> results = new ArrayList<>();
+    private final Map<String, String> sourceDigests = new LinkedHashMap<>();
+    private final long started = System.nanoTime();
+    private EventLoopGroup group;
+
+    private VmMove(Path repo, Path work) {
+        this.repo = repo;
+        this.work = work;
+    }
+
+    private static LinkSpec link(String rate, int rttMillis) {
+        long bits = Rates.parse(rate);
+        return new LinkSpec(String.format(Locale.ROOT, "%d Mbit/s %d ms", bits / 1_000_000, rttMillis), bits,
+                Duration.ofMillis(rttMillis));
+    }
+
+    /** The options of one run. */
+    private record Options(boolean quick, String layout, List<LinkSpec> links, List<String> protocols, Path out,
+            boolean ssh) {
+
+        static Options parse(String[] args, Path repo) {
+            boolean quick = false;
+            boolean ssh = true;
+            String layout = "monolithicSparse";
+            List<LinkSpec> links = null;
+            List<String> protocols = List.of(MoveResult.SMB, MoveResult.NFS);
+            Path out = repo.resolve("docs");
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                switch (option) {
+                    case "--quick" -> quick = true;
+                    case "--no-ssh" -> ssh = false;
+                    case "--layout" -> layout = value(args, ++i, option);
+                    case "--out" -> out = Path.of(value(args, ++i, option)).toAbsolutePath();
+                    case "--protocols" -> protocols = Stream.of(value(args, ++i, option).split(","))
+                            .map(p -> p.strip().toUpperCase(Locale.ROOT)).toList();
+                    case "--links" -> links = Stream.of(value(args, ++i, option).split(",")).map(Options::parseLink).toList();
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (!layout.equals("monolithicSparse") && !layout.equals("monolithicFlat")) {
+                throw new IllegalArgumentException("--layout must be monolithicSparse or monolithicFlat, got " + layout);
+            }
+            for (String protocol : protocols) {
+                if (!protocol.equals(MoveResult.SMB) && !protocol.equals(MoveResult.NFS)) {
+                    throw new IllegalArgumentException("--protocols takes smb and nfs, got " + protocol);
+                }
+            }
+            if (links == null) {
+                links = quick ? List.of(link("45mbit", 80)) : FULL_LINKS;
+            }
+            return new Options(quick, layout, links, protocols, out, ssh);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[index];
+        }
+
+        /** RATE/RTT, e.g. 10mbit/140ms. */
+        private static LinkSpec parseLink(String text) {
+            String[] parts = text.strip().split("/");
+            if (parts.length != 2 || !parts[1].endsWith("ms")) {
+                throw new IllegalArgumentException("a link is RATE/RTT such as 10mbit/140ms, got " + text);
+            }
+            return link(parts[0], Integer.parseInt(parts[1].substring(0, parts[1].length() - 2)));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("wanopt.repo", ".")).toAbsolutePath().normalize();
+        Options options;
+        try {
+            options = Options.parse(args, repo);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vm-move: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        VmImages.Variant variant = options.quick() ? VmImages.Variant.SMALL : VmImages.Variant.REFERENCE;
+        List<String> missing = HostTools.missing(Stream.of(variant.tools(), SambaServer.TOOLS, NfsServer.TOOLS,
+                SshServer.TOOLS, List.of("zstd")).flatMap(List::stream).distinct().toList());
+        if (!missing.isEmpty()) {
+            System.err.println("vm-move: missing " + String.join(", ", missing)
+                    + " (as root, ./wanopt test installs them; debootstrap too for the reference images)");
+            System.exit(1);
+        }
+        Path work = Files.createTempDirectory("wanopt-vm-move");
+        Path appliancesLog = Files.createTempFile("wanopt-vm-move-", ".log");
+        logTo(appliancesLog);
+        System.out.println("vm-move: appliance and server logs go to " + appliancesLog);
+        VmMove bench = new VmMove(repo, work);
+        try {
+            bench.run(options, String.join(" ", args));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private void run(Options options, String arguments) throws Exception {
+        log("preparing the %s VM disk images (built once, then cached)", options.quick ? "small" : "reference");
+        VmImages images = VmImages.ensure(repo, options.quick ? VmImages.Variant.SMALL : VmImages.Variant.REFERENCE,
+                Duration.ofMinutes(60));
+        Map<Workload, Path> files = new LinkedHashMap<>();
+        for (Workload workload : WORKLOADS) {
+            files.put(workload, movedFile(images, workload.disk(), options.layout()));
+        }
+        for (Path file : files.values()) {
+            sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
+        }
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (SambaServer samba = SambaServer.start(work.resolve("samba"), HostTools.freeLoopbackPort());
+                NfsServer nfs = startNfs(files.values());
+                SshServer ssh = options.ssh() ? SshServer.start(work.resolve("ssh"), HostTools.freeLoopbackPort()) : null) {
+            for (Path file : files.values()) {
+                placeCopy(file, samba.shareDirectory());
+            }
+            for (Workload workload : WORKLOADS) {
+                zstd(workload, files.get(workload));
+            }
+            for (LinkSpec link : options.links()) {
+                LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
+                for (String protocol : options.protocols()) {
+                    Mover mover = protocol.equals(MoveResult.SMB) ? new SmbMover(samba) : new NfsMover(nfs);
+                    plain(link, profile, protocol, mover, files);
+                    withWanopt(link, profile, protocol, mover, files);
+                }
+                if (ssh != null) {
+                    overSsh(link, profile, ssh, files);
+                }
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        String header = "Run on " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
+                + ", " + machine() + ", JDK " + Runtime.version() + ".\n\nCommand: `bench/vm-move"
+                + (arguments.isEmpty() ? "" : " " + arguments) + "` (" + elapsed() + " in all). Images: `"
+                + images.directory().getFileName() + "` (" + options.layout() + "), see tests/vm-images/README.md.";
+        MoveReport report = new MoveReport(results, header);
+        Files.createDirectories(options.out());
+        report.write(options.out(), "vm-move-results");
+        log("wrote %s and %s", options.out().resolve("vm-move-results.md"), options.out().resolve("vm-move-results.png"));
+        if (results.stream().anyMatch(r -> !r.verified())) {
+            log("A MOVE ARRIVED DAMAGED: see the verified column");
+            System.exit(1);
+        }
+    }
+
+    /** Sends what the appliances and servers log (flow resets of clients that end with RST, …) to a file, not the console. */
+    private static void logTo(Path file) throws IOException {
+        FileHandler handler = new FileHandler(file.toString());
+        handler.setFormatter(new SimpleFormatter());
+        Logger root = Logger.getLogger("");
+        for (Handler existing : root.getHandlers()) {
+            root.removeHandler(existing);
+        }
+        root.addHandler(handler);
+    }
+
+    /** The file a client moves: the descriptor of a sparse VMDK (it holds the data), the extent of a flat one. */
+    private static Path movedFile(VmImages images, String disk, String layout) {
+        Path descriptor = images.vmdk(disk, layout);
+        if (layout.equals("monolithicFlat")) {
+            String name = descriptor.getFileName().toString();
+            return descriptor.resolveSibling(name.substring(0, name.length() - ".vmdk".length()) + "-flat.vmdk");
+        }
+        return descriptor;
+    }
+
+    private NfsServer startNfs(Iterable<Path> files) throws IOException {
+        Path dir = work.resolve("nfs");
+        Path export = NfsServer.exportDirectory(dir);
+        Files.createDirectories(export);
+        // ganesha caches directories: the files are in the export before it starts.
+        for (Path file : files) {
+            placeCopy(file, export);
+        }
+        return NfsServer.start(dir, HostTools.freeLoopbackPort(), HostTools.freeLoopbackPort());
+    }
+
+    /** A client of one protocol: the server ports it needs and a copy from them to a local file. */
+    private interface Mover {
+        List<InetSocketAddress> serverPorts();
+
+        /** Copies {@code name} from the server, reached at {@code entries} (one per server port), to {@code local}. */
+        void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException;
+    }
+
+    private record SmbMover(SambaServer samba) implements Mover {
+        @Override
+        public List<InetSocketAddress> serverPorts() {
+            return List.of(samba.address());
+        }
+
+        @Override
+        public void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException {
+            SmbClient.get(entries.get(0), name, local, COPY_TIMEOUT);
+        }
+    }
+
+    private record NfsMover(NfsServer nfs) implements Mover {
+        @Override
+        public List<InetSocketAddress> serverPorts() {
+            return List.of(new InetSocketAddress("127.0.0.1", nfs.nfsPort()),
+                    new InetSocketAddress("127.0.0.1", nfs.mountPort()));
+        }
+
+        @Override
+        public void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException {
+            NfsClient.get(NfsClient.Version.V3, "127.0.0.1", entries.get(0).getPort(), entries.get(1).getPort(), name,
+                    local, COPY_TIMEOUT);
+        }
+    }
+
+    private void plain(LinkSpec link, LinkProfile profile, String protocol, Mover mover, Map<Workload, Path> files)
+            throws Exception {
+        try (WanEmulator wan = new WanEmulator(group, profile)) {
+            List<InetSocketAddress> entries = new ArrayList<>();
+            for (InetSocketAddress server : mover.serverPorts()) {
+                entries.add(wan.relay(new InetSocketAddress("127.0.0.1", 0), server));
+            }
+            for (Workload workload : WORKLOADS) {
+                Path file = files.get(workload);
+                measure(link, protocol, workload, MoveResult.PLAIN, file, wan::bytesForwarded,
+                        local -> mover.copy(entries, file.getFileName().toString(), local));
+            }
+        }
+    }
+
+    private void withWanopt(LinkSpec link, LinkProfile profile, String protocol, Mover mover,
+            Map<Workload, Path> files) throws Exception {
+        Path sitesDir = work.resolve("sites-" + results.size());
+        try (Sites sites = new Sites(sitesDir, "").branch("branch", mover.serverPorts().toArray(InetSocketAddress[]::new))
+                .overWan(profile).start()) {
+            List<InetSocketAddress> entries = new ArrayList<>();
+            for (int i = 0; i < mover.serverPorts().size(); i++) {
+                entries.add(sites.entry(0, i));
+            }
+            for (Workload workload : WORKLOADS) {
+                Path file = files.get(workload);
+                measure(link, protocol, workload, MoveResult.WANOPT, file, sites.wan()::bytesForwarded,
+                        local -> mover.copy(entries, file.getFileName().toString(), local));
+            }
+        } finally {
+            deleteTree(sitesDir);
+        }
+    }
+
+    /** scp -C of each version, and rsync -z: the first version to an empty place, the others over a copy of it. */
+    private void overSsh(LinkSpec link, LinkProfile profile, SshServer ssh, Map<Workload, Path> files) throws Exception {
+        try (WanEmulator wan = new WanEmulator(group, profile)) {
+            InetSocketAddress entry = wan.relay(new InetSocketAddress("127.0.0.1", 0), ssh.address());
+            for (Workload workload : WORKLOADS) {
+                Path file = files.get(workload);
+                measure(link, MoveResult.SSH, workload, MoveResult.SCP, file, wan::bytesForwarded,
+                        local -> SshCopy.scpCompressed(ssh, entry, file, local, COPY_TIMEOUT));
+            }
+            Path firstCopy = work.resolve("rsync-first-version");
+            Workload first = WORKLOADS.get(0);
+            measure(link, MoveResult.SSH, first, MoveResult.RSYNC, files.get(first), wan::bytesForwarded, local -> {
+                SshCopy.rsyncCompressed(ssh, entry, files.get(first), local, COPY_TIMEOUT);
+                Files.copy(local, firstCopy, StandardCopyOption.REPLACE_EXISTING);
+            });
+            for (Workload workload : WORKLOADS.subList(1, WORKLOADS.size())) {
+                Path file = files.get(workload);
+                // The local copy of the previous version is timed too: a second against minutes on the WAN.
+                measure(link, MoveResult.SSH, workload, MoveResult.RSYNC, file, wan::bytesForwarded, local -> {
+                    Files.copy(firstCopy, local, StandardCopyOption.REPLACE_EXISTING);
+                    SshCopy.rsyncCompressed(ssh, entry, file, local, COPY_TIMEOUT);
+                });
+            }
+            Files.deleteIfExists(firstCopy);
+        }
+    }
+
+    private interface Copy {
+        void to(Path local) throws IOException;
+    }
+
+    /** Times one copy of {@code file} to a fresh local file and checks its SHA-256. */
+    private void measure(LinkSpec link, String protocol, Workload workload, String method, Path file,
+            LongSupplier wanBytes, Copy copy) throws IOException {
+        String name = file.getFileName().toString();
+        Path local = work.resolve("moved-" + name);
+        Files.deleteIfExists(local);
+        String what = String.format(Locale.ROOT, "%s | %s | %s %s | %s", link.label(), workload.name(), protocol,
+                method, name);
+        log("start  %s", what);
+        long wanBefore = wanBytes.getAsLong();
+        Progress progress = new Progress(what, local, Files.size(file), wanBytes, wanBefore, link);
+        progress.start();
+        long start = System.nanoTime();
+        try {
+            copy.to(local);
+        } finally {
+            progress.interrupt();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long wan = wanBytes.getAsLong() - wanBefore;
+        boolean verified = Files.exists(local) && FileDigest.sha256(local).equals(sourceDigests.get(name));
+        results.add(new MoveResult(protocol, workload.name(), link, method, name, Files.size(file), seconds, wan,
+                verified));
+        log("done   %s: %.1f s, %.1f MB on the WAN (%.1f%% of the file), %s", what, seconds, wan / 1e6,
+                100.0 * wan / Files.size(file), verified ? "SHA-256 equal" : "SHA-256 DIFFERS");
+        Files.deleteIfExists(local);
+    }
+
+    private void zstd(Workload workload, Path file) throws IOException {
+        Path compressed = work.resolve(file.getFileName() + ".zst");
+        Commands.run(Duration.ofMinutes(30), List.of("zstd", "-3", "-q", "-f", "-T1", file.toString(), "-o",
+                compressed.toString()));
+        results.add(new MoveResult(MoveResult.NO_PROTOCOL, workload.name(), null, MoveResult.ZSTD,
+                file.getFileName().toString(), Files.size(file), Double.NaN, Files.size(compressed), true));
+        Files.delete(compressed);
+    }
+
+    /** Prints a long copy's progress now and then: bytes at the client, bytes on the WAN, link use. */
+    private final class Progress extends Thread {
+        private final String what;
+        private final Path local;
+        private final long total;
+        private final LongSupplier wanBytes;
+        private final long wanBefore;
+        private final LinkSpec link;
+
+        Progress(String what, Path local, long total, LongSupplier wanBytes, long wanBefore, LinkSpec link) {
+            super("vm-move progress");
+            setDaemon(true);
+            this.what = what;
+            this.local = local;
+            this.total = total;
+            this.wanBytes = wanBytes;
+            this.wanBefore = wanBefore;
+            this.link = link;
+        }
+
+        @Override
+        public void run() {
+            long begin = System.nanoTime();
+            try {
+                while (true) {
+                    Thread.sleep(PROGRESS_INTERVAL.toMillis());
+                    long arrived = Files.exists(local) ? Files.size(local) : 0;
+                    double seconds = (System.nanoTime() - begin) / 1e9;
+                    long wan = wanBytes.getAsLong() - wanBefore;
+                    log("       %s: %.0f s, %.0f%% at the client, %.1f MB on the WAN (%.0f%% of the link)", what,
+                            seconds, 100.0 * arrived / total, wan / 1e6,
+                            100.0 * wan * 8 / (link.rateBitsPerSecond() * seconds));
+                }
+            } catch (InterruptedException | IOException | UncheckedIOException e) {
+                // the copy ended
+            }
+        }
+    }
+
+    private void log(String format, Object... args) {
+        System.out.printf("[%s] %s%n", elapsed(), String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+
+    private String elapsed() {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+        } catch (IOException | UncheckedIOException e) {
+            // not Linux: the CPU stays unnamed
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), %d GiB memory for the JVM", Runtime.getRuntime()
+                .availableProcessors(), cpu, Runtime.getRuntime().maxMemory() >> 30);
+    }
+
+    /** Puts {@code file} into a server's directory: a hard link where the file system allows, else a copy. */
+    private static void placeCopy(Path file, Path directory) throws IOException {
+        Path target = directory.resolve(file.getFileName());
+        try {
+            Files.createLink(target, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, target);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

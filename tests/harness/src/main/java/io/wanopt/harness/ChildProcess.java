@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** A process started by the harness, with its output (stdout and stderr) in a log file. */
@@ -72,6 +73,11 @@ public final class ChildProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; true when it did. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** The process's exit status; only meaningful once {@link #isAlive()} is false. */

@@ -1,11 +1,9 @@
 package io.wanopt.harness;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The VM disk images built by {@code tests/vm-images/build-vm-images.sh}, cached once built.
@@ -240,57 +237,31 @@ public final class VmImages {
     private static void build(Path script, Variant variant, Path directory, Path log, Instant deadline,
             Duration timeout) throws IOException {
         List<String> command = List.of("bash", script.toString(), variant.argument(), directory.toString());
-        Process process = new ProcessBuilder(command)
-                .directory(script.getParent().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Files.deleteIfExists(log);
+        ChildProcess build = ChildProcess.start("VM image build", command, log);
         Instant started = Instant.now();
         boolean finished;
         try {
-            finished = process.waitFor(Math.max(0, Duration.between(started, deadline).toMillis()), TimeUnit.MILLISECONDS);
+            finished = build.awaitExit(Duration.between(started, deadline));
         } catch (InterruptedException e) {
-            stop(process);
+            // SIGTERM lets the script remove its work directory.
+            build.stop(TERMINATION_GRACE);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + String.join(" ", command), e);
         }
         long seconds = Duration.between(started, Instant.now()).toSeconds();
         if (!finished) {
-            stop(process);
+            build.stop(TERMINATION_GRACE);
             throw new IOException(String.join(" ", command) + " did not finish within " + timeout + "; log " + log
-                    + ", last lines:\n" + tail(log));
+                    + ", last lines:\n" + build.logTail(LOG_TAIL_LINES));
         }
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed with exit status " + process.exitValue()
-                    + " after " + seconds + " s; log " + log + ", last lines:\n" + tail(log));
+        if (build.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed with exit status " + build.exitValue()
+                    + " after " + seconds + " s; log " + log + ", last lines:\n" + build.logTail(LOG_TAIL_LINES));
         }
         if (!isBuilt(directory)) {
             throw new IOException(String.join(" ", command) + " exited 0 but " + directory.resolve(MANIFEST)
-                    + " does not exist; log " + log + ", last lines:\n" + tail(log));
-        }
-    }
-
-    /** SIGTERM to the script and its children (the script then removes its work directory), SIGKILL after a grace period. */
-    private static void stop(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        try {
-            process.waitFor(TERMINATION_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
+                    + " does not exist; log " + log + ", last lines:\n" + build.logTail(LOG_TAIL_LINES));
         }
     }
 

@@ -22,4 +22,23 @@ public class MalformedInputException extends DecoderException {
     public static MalformedInputException outOfRange(String what, long value, long limit, long offset) {
         return new MalformedInputException(what + ' ' + value + " exceeds " + limit + " at offset " + offset);
     }
+
+    /**
+     * An item that needs more bytes than its enclosing unit (record, attribute list, body) has left,
+     * e.g. {@code truncated("READ3args", 12, 8, 40)} gives "READ3args needs 12 bytes but only 8 remain
+     * at offset 40".
+     */
+    public static MalformedInputException truncated(String what, long needed, long remaining, long offset) {
+        return new MalformedInputException(what + " needs " + needed + " bytes but only " + remaining
+                + " remain at offset " + offset);
+    }
+
+    /**
+     * A value the protocol does not allow at all (not a limit but a closed set), e.g.
+     * {@code invalid("XDR bool", 7, "0 or 1", 16)} gives "XDR bool 7 is invalid (expected: 0 or 1) at offset 16".
+     */
+    public static MalformedInputException invalid(String what, long value, String expected, long offset) {
+        return new MalformedInputException(what + ' ' + value + " is invalid (expected: " + expected + ") at offset "
+                + offset);
+    }
 }

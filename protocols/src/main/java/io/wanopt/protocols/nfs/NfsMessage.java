@@ -1,0 +1,8 @@
+package io.wanopt.protocols.nfs;
+
+/** One decoded RPC record of an NFS connection: an {@link NfsCall} or an {@link NfsReply}. */
+public sealed interface NfsMessage permits NfsCall, NfsReply {
+
+    /** The RPC transaction id. */
+    int xid();
+}

@@ -46,6 +46,10 @@ final class SettingsReader {
     private static final int MAX_BATCH_SIZE = 4 << 20;
     private static final int MAX_CHUNK_SIZE = 1 << 20;
     private static final int MIN_CHUNK_SIZE = 64;
+    private static final int FILE_BLOCK_SIZE = 4096;
+    private static final int MAX_FILE_CHUNK_SIZE = 1 << 20;
+    /** An RPC record smaller than this could not hold a READ reply with any data worth cutting. */
+    private static final int MIN_RPC_RECORD = 64 * 1024;
     private static final int MIN_ZSTD_LEVEL = 1;
     private static final int MAX_ZSTD_LEVEL = 19;
     /** Key, certificate and CA files are small; anything larger is not what the admin meant. */
@@ -112,12 +116,13 @@ final class SettingsReader {
         TunnelSettings tunnel = tunnel(root.section("tunnel"), chunking);
         StoreSettings store = store(root.section("store"));
         CompressionSettings compression = compression(root.section("compression"));
+        ProtocolSettings protocols = protocols(root.section("protocols"));
         long maxBuffered = root.bytes("memory.max-buffered", 1);
         Duration summaryInterval = root.duration("stats.summary-interval", Duration.ofMillis(1));
         List<PeerSettings> peers = peers(root, applianceId);
         List<ListenerSettings> listeners = listeners(root, peers);
         return new WanoptSettings(applianceId, tls, peers, listeners, tunnel, chunking, store, compression,
-                maxBuffered, summaryInterval, origin);
+                protocols, maxBuffered, summaryInterval, origin);
     }
 
     private void checkKnownKeys(ConfigObject actual, ConfigObject reference, String path) throws ConfigError {
@@ -273,6 +278,21 @@ final class SettingsReader {
             throw compression.fail("zstd-level", level + " is outside " + MIN_ZSTD_LEVEL + ".." + MAX_ZSTD_LEVEL);
         }
         return new CompressionSettings(slowLinkBelow, level);
+    }
+
+    private ProtocolSettings protocols(Section protocols) throws ConfigError {
+        int fileChunkSize = protocols.intBytes("file-chunk-size", FILE_BLOCK_SIZE);
+        if (fileChunkSize % FILE_BLOCK_SIZE != 0 || fileChunkSize > MAX_FILE_CHUNK_SIZE) {
+            throw protocols.fail("file-chunk-size", protocols.text("file-chunk-size")
+                    + " is not a multiple of 4KiB of at most 1MiB");
+        }
+        Section nfs = protocols.section("nfs");
+        int maxPendingCalls = nfs.integer("max-pending-calls");
+        if (maxPendingCalls < 1) {
+            throw nfs.fail("max-pending-calls", maxPendingCalls + " is below the minimum of 1");
+        }
+        return new ProtocolSettings(fileChunkSize, nfs.bool("follow"), nfs.intBytes("max-record-size", MIN_RPC_RECORD),
+                maxPendingCalls);
     }
 
     private List<PeerSettings> peers(Section root, String applianceId) throws ConfigError {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * file, line, key and problem, never later in the middle of traffic. Relative paths (TLS files, the
  * store) are resolved against the directory of the site file.
  *
+ * @param protocols {@code wanopt.protocols}
  * @param maxBuffered {@code memory.max-buffered}: LAN bytes this appliance may buffer across all flows
  * @param summaryInterval {@code stats.summary-interval}
  * @param origin the file the settings came from, or the description given to {@link #parse}
@@ -35,6 +36,7 @@ public record WanoptSettings(
         ChunkingSettings chunking,
         StoreSettings store,
         CompressionSettings compression,
+        ProtocolSettings protocols,
         long maxBuffered,
         Duration summaryInterval,
         String origin) {

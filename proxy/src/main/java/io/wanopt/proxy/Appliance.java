@@ -18,6 +18,7 @@ import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.ListenerSettings;
 import io.wanopt.config.TlsSettings;
 import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.follow.FollowCounters;
 import io.wanopt.proxy.tunnel.FlowEnvironment;
 import io.wanopt.proxy.tunnel.PeerStatus;
 import io.wanopt.proxy.tunnel.TunnelManager;
@@ -40,6 +41,7 @@ public final class Appliance implements AutoCloseable {
     private final WanoptSettings settings;
     private final SegmentChunkStore store;
     private final TrafficCounters counters = new TrafficCounters();
+    private final FollowCounters followCounters = new FollowCounters();
     private final MemoryBudget sendBudget;
     private final MemoryBudget receiveBudget;
     private final EventLoopGroup group;
@@ -57,7 +59,8 @@ public final class Appliance implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 NioIoHandler.newFactory());
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
-                settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters);
+                settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters, settings.protocols(),
+                followCounters);
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
@@ -132,6 +135,11 @@ public final class Appliance implements AutoCloseable {
     /** All traffic since start. */
     public TrafficCounters counters() {
         return counters;
+    }
+
+    /** What this appliance's protocol followers did (NFS flows, file-aligned bytes, pass-through). */
+    public FollowCounters followCounters() {
+        return followCounters;
     }
 
     /** LAN bytes sent to peers and not yet credited back (pinned until then). */

@@ -5,4 +5,7 @@ public sealed interface NfsMessage permits NfsCall, NfsReply {
 
     /** The RPC transaction id. */
     int xid();
+
+    /** Whether the parsers followed it ({@link NotUnderstood} arguments or results: no). */
+    boolean isUnderstood();
 }

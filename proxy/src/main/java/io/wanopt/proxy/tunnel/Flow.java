@@ -22,6 +22,7 @@ import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.DecodedBatch;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.proxy.TrafficCounters;
+import io.wanopt.proxy.follow.NfsFollower;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ final class Flow {
     private boolean closed;
 
     private final ChunkEncoder encoder;
+    /** Follows NFS on this flow when enabled and its client opens with an RPC call; else null. */
+    private final NfsFollower nfs;
     private long sendCredit;
     private long sent;
     private long acked;
@@ -85,7 +88,8 @@ final class Flow {
     private record InFlight(long end, Map<ChunkId, byte[]> referenced) {
     }
 
-    private Flow(int id, Tunnel tunnel, FlowEnvironment env, EventLoop executor, String description) {
+    private Flow(int id, Tunnel tunnel, FlowEnvironment env, EventLoop executor, String description,
+            boolean lanIsClient) {
         this.id = id;
         this.tunnel = tunnel;
         this.env = env;
@@ -95,6 +99,8 @@ final class Flow {
         this.encoder = new ChunkEncoder(env.chunker(), env.store(), tunnel.knowledge(), tunnel.literalCodec(),
                 env.zstdLevel(), env.settings().batchSize(), tunnel.alloc(), counters.sent);
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
+        this.nfs = env.protocols().followNfs()
+                ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters()) : null;
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);
@@ -112,7 +118,7 @@ final class Flow {
     /** A LAN connection accepted here: announce it to the far side and start carrying it. */
     static Flow accepted(Tunnel tunnel, FlowEnvironment env, Channel lan, String targetHost, int targetPort) {
         Flow flow = new Flow(tunnel.nextFlowId(), tunnel, env, lan.eventLoop(),
-                lan.remoteAddress() + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId());
+                lan.remoteAddress() + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId(), true);
         flow.lan = lan;
         flow.lanConnected = true;
         tunnel.register(flow);
@@ -126,7 +132,7 @@ final class Flow {
     static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort) {
         EventLoop loop = env.lanGroup().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
-                + targetPort);
+                + targetPort, false);
         tunnel.register(flow);
         new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
@@ -228,7 +234,11 @@ final class Flow {
                 tailFlush = null;
             }
             List<EncodedBatch> batches = new ArrayList<>();
-            encoder.add(data, batches);
+            if (nfs != null) {
+                nfs.fromLan(data, encoder, batches);
+            } else {
+                encoder.add(data, batches);
+            }
             send(batches);
         } finally {
             data.release();
@@ -372,6 +382,9 @@ final class Flow {
         int length = data.readableBytes();
         unwritten += length;
         counters.lanOut(length);
+        if (nfs != null) {
+            nfs.toLan(data);
+        }
         lastWrite = lan.writeAndFlush(data);
         lastWrite.addListener(f -> {
             if (f.isSuccess()) {
@@ -458,6 +471,9 @@ final class Flow {
             lan.close();
         }
         encoder.close();
+        if (nfs != null) {
+            nfs.close();
+        }
         TunnelFrame frame;
         while ((frame = incoming.poll()) != null) {
             frame.release();

@@ -3,14 +3,16 @@ package io.wanopt.proxy.tunnel;
 import io.netty.channel.EventLoopGroup;
 import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.store.ChunkStore;
+import io.wanopt.config.ProtocolSettings;
 import io.wanopt.config.TunnelSettings;
 import io.wanopt.proxy.MemoryBudget;
 import io.wanopt.proxy.TrafficCounters;
+import io.wanopt.proxy.follow.FollowCounters;
 
 /**
  * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the two
  * halves of the memory cap (bytes in flight to peers, windows granted to peers), the LAN event
- * loops and the appliance's counters.
+ * loops, the appliance's counters, and how protocols are followed.
  */
 public record FlowEnvironment(
         ChunkStore store,
@@ -20,5 +22,7 @@ public record FlowEnvironment(
         MemoryBudget sendBudget,
         MemoryBudget receiveBudget,
         EventLoopGroup lanGroup,
-        TrafficCounters applianceCounters) {
+        TrafficCounters applianceCounters,
+        ProtocolSettings protocols,
+        FollowCounters followCounters) {
 }

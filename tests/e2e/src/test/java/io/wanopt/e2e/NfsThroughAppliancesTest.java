@@ -14,6 +14,7 @@ import io.wanopt.harness.NfsServer;
 import io.wanopt.harness.HostTools;
 import io.wanopt.harness.Sites;
 import io.wanopt.harness.VmImages;
+import io.wanopt.proxy.follow.FollowCounters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -83,6 +84,8 @@ class NfsThroughAppliancesTest {
         assertSameContent(original, first);
         long secondWan = wanBytes(sites, () -> get(version, FIRST_VERSION, second));
         assertSameContent(original, second);
+        FollowCounters followed = sites.datacenter().followCounters();
+        assertTrue(followed.alignedBytes() >= 2 * Files.size(original), "READ data cut at file offsets: " + followed);
         assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(original),
                 version + " repeated pull put " + secondWan + " bytes on the WAN for a " + Files.size(original)
                         + "-byte file (first pull: " + firstWan + ")");
@@ -99,6 +102,8 @@ class NfsThroughAppliancesTest {
         assertSameContent(local, nfs.exportDirectory().resolve(firstName));
         long secondWan = wanBytes(sites, () -> put(version, local, secondName));
         assertSameContent(local, nfs.exportDirectory().resolve(secondName));
+        FollowCounters followed = sites.branch(0).followCounters();
+        assertTrue(followed.alignedBytes() >= 2 * Files.size(local), "WRITE data cut at file offsets: " + followed);
         assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(local),
                 version + " repeated push put " + secondWan + " bytes on the WAN for a " + Files.size(local)
                         + "-byte file (first push: " + firstWan + ")");

@@ -1,0 +1,239 @@
+package io.wanopt.proxy.follow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.wanopt.cache.codec.ChunkEncoder;
+import io.wanopt.cache.codec.EncodedBatch;
+import io.wanopt.config.ProtocolSettings;
+import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.protocols.nfs.FileBlockCuts;
+import io.wanopt.protocols.nfs.FileData;
+import io.wanopt.protocols.nfs.NfsConversation;
+import io.wanopt.protocols.nfs.NfsLimits;
+import io.wanopt.protocols.nfs.NfsMessage;
+import io.wanopt.protocols.oncrpc.RpcRecord;
+import io.wanopt.protocols.oncrpc.RpcRecordFramer;
+import java.util.List;
+
+/**
+ * Follows ONC RPC (NFS and MOUNT) on one flow, so that READ reply and WRITE call data reaches the
+ * encoder cut at multiples of its file offset ({@code protocols.file-chunk-size}): the same file
+ * block then gives the same chunk whatever call, XID, read size or offset carried it. RPC and NFS
+ * header bytes go to the encoder as stream bytes around the data. No byte is changed.
+ *
+ * <p>A flow is followed when its client's first bytes are an RPC call (record marking with the
+ * last-fragment bit, message type CALL, RPC version 2); the client is the LAN side of a flow this
+ * appliance accepted and the far side of one it opened. Records from the LAN are held until whole
+ * (at most {@code max-record-size}); records to the LAN are only observed, to match replies to
+ * calls. Anything the parsers do not understand crosses as generic stream bytes; a framing error
+ * ends following for the rest of the flow, again as generic bytes. Confined to the flow's event loop.
+ */
+public final class NfsFollower {
+
+    private enum State { UNDECIDED, FOLLOWING, OFF }
+
+    /** Record marking header, XID, message type and RPC version of a call. */
+    private static final int CALL_SIGNATURE_BYTES = 16;
+    private static final int MIN_CALL_LENGTH = 40;
+    private static final int RPC_CALL = 0;
+    private static final int RPC_VERSION = 2;
+    private static final int MAX_FRAGMENTS = 1024;
+
+    private final boolean lanIsClient;
+    private final int chunkSize;
+    private final int maxRecordSize;
+    private final ByteBufAllocator allocator;
+    private final NfsConversation conversation;
+    private final FollowCounters counters;
+    private final RpcRecordFramer fromLanFramer;
+    private final RpcRecordFramer toLanFramer;
+    private final byte[] chunk;
+    private State state = State.UNDECIDED;
+    private boolean observing = true;
+    private ByteBuf fromLan;
+    private ByteBuf toLan;
+
+    /**
+     * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
+     */
+    public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
+            FollowCounters counters) {
+        this.lanIsClient = lanIsClient;
+        this.chunkSize = settings.fileChunkSize();
+        this.maxRecordSize = settings.nfsMaxRecordSize();
+        this.allocator = allocator;
+        this.counters = counters;
+        this.conversation = new NfsConversation(NfsLimits.defaults(), settings.nfsMaxPendingCalls());
+        this.fromLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
+        this.toLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
+        this.chunk = new byte[chunkSize];
+    }
+
+    /** Whether the flow turned out to be RPC and is still followed. */
+    public boolean following() {
+        return state == State.FOLLOWING;
+    }
+
+    /** Feeds bytes read from the LAN (which stay the caller's) to {@code encoder}; full batches go to {@code out}. */
+    public void fromLan(ByteBuf data, ChunkEncoder encoder, List<EncodedBatch> out) {
+        if (state == State.UNDECIDED) {
+            decide(data, lanIsClient);
+        }
+        if (state == State.OFF) {
+            encoder.add(data, out);
+            return;
+        }
+        fromLan = append(fromLan, data);
+        while (true) {
+            RpcRecord record;
+            try {
+                record = fromLanFramer.poll(fromLan);
+            } catch (MalformedInputException e) {
+                counters.gaveUp();
+                state = State.OFF;
+                encoder.add(fromLan, out);
+                fromLan.skipBytes(fromLan.readableBytes());
+                break;
+            }
+            if (record == null) {
+                break;
+            }
+            try {
+                encodeRecord(record, encoder, out);
+            } finally {
+                record.release();
+            }
+        }
+        fromLan.discardSomeReadBytes();
+    }
+
+    /** Observes bytes written to the LAN (not consumed, not released) to match replies to their calls. */
+    public void toLan(ByteBuf data) {
+        if (state == State.UNDECIDED) {
+            decide(data, !lanIsClient);
+        }
+        if (state != State.FOLLOWING || !observing) {
+            return;
+        }
+        toLan = append(toLan, data);
+        while (true) {
+            RpcRecord record;
+            try {
+                record = toLanFramer.poll(toLan);
+            } catch (MalformedInputException e) {
+                // Replies can no longer be matched: they cross as generic bytes from now on.
+                counters.gaveUp();
+                observing = false;
+                toLan.release();
+                toLan = null;
+                return;
+            }
+            if (record == null) {
+                break;
+            }
+            try {
+                decode(record);
+            } finally {
+                record.release();
+            }
+        }
+        toLan.discardSomeReadBytes();
+    }
+
+    /** Releases what is held; bytes held from the LAN are dropped with the flow. */
+    public void close() {
+        if (fromLan != null) {
+            fromLan.release();
+            fromLan = null;
+        }
+        if (toLan != null) {
+            toLan.release();
+            toLan = null;
+        }
+    }
+
+    /** The first bytes of the flow: followed only when they come from the client and start an RPC call. */
+    private void decide(ByteBuf first, boolean fromClient) {
+        state = fromClient && looksLikeRpcCall(first) ? State.FOLLOWING : State.OFF;
+        if (state == State.FOLLOWING) {
+            counters.followed();
+        }
+    }
+
+    private boolean looksLikeRpcCall(ByteBuf data) {
+        if (data.readableBytes() < CALL_SIGNATURE_BYTES) {
+            return false;
+        }
+        int index = data.readerIndex();
+        int header = data.getInt(index);
+        int length = header & RpcRecordFramer.FRAGMENT_LENGTH_MASK;
+        return (header & RpcRecordFramer.LAST_FRAGMENT) != 0 && length >= MIN_CALL_LENGTH && length <= maxRecordSize
+                && data.getInt(index + 8) == RPC_CALL && data.getInt(index + 12) == RPC_VERSION;
+    }
+
+    private ByteBuf append(ByteBuf held, ByteBuf data) {
+        if (held == null) {
+            held = allocator.heapBuffer(Math.max(data.readableBytes(), 64 << 10));
+        }
+        held.writeBytes(data, data.readerIndex(), data.readableBytes());
+        return held;
+    }
+
+    /** Decodes a record; null when the parsers cannot follow it (it then crosses as it is). */
+    private NfsMessage decode(RpcRecord record) {
+        try {
+            NfsMessage message = conversation.decode(record.payload());
+            if (!message.isUnderstood()) {
+                counters.notUnderstood();
+            }
+            return message;
+        } catch (MalformedInputException e) {
+            counters.malformed();
+            return null;
+        }
+    }
+
+    /** Header bytes as stream bytes, file data in file-aligned chunks, in wire order. */
+    private void encodeRecord(RpcRecord record, ChunkEncoder encoder, List<EncodedBatch> out) {
+        ByteBuf wire = record.wire();
+        NfsMessage message = decode(record);
+        int position = 0;
+        if (message != null) {
+            for (FileData region : FileData.of(message)) {
+                List<RpcRecord.WireRange> ranges = record.wireRanges(region.data());
+                if (ranges.size() != 1) {
+                    continue; // data split by a fragment header: left to the stream
+                }
+                RpcRecord.WireRange range = ranges.get(0);
+                addStream(wire, position, range.offset() - position, encoder, out);
+                addAligned(wire, range, region.fileOffset(), encoder, out);
+                position = range.offset() + range.length();
+            }
+        }
+        addStream(wire, position, wire.readableBytes() - position, encoder, out);
+    }
+
+    private static void addStream(ByteBuf wire, int offset, int length, ChunkEncoder encoder, List<EncodedBatch> out) {
+        if (length > 0) {
+            encoder.add(wire.slice(wire.readerIndex() + offset, length), out);
+        }
+    }
+
+    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, long fileOffset, ChunkEncoder encoder,
+            List<EncodedBatch> out) {
+        int start = 0;
+        for (int cut : FileBlockCuts.cuts(fileOffset, range.length(), chunkSize)) {
+            addChunk(wire, range.offset() + start, cut - start, encoder, out);
+            start = cut;
+        }
+        addChunk(wire, range.offset() + start, range.length() - start, encoder, out);
+        counters.alignedBytes(range.length());
+    }
+
+    private void addChunk(ByteBuf wire, int offset, int length, ChunkEncoder encoder, List<EncodedBatch> out) {
+        if (length > 0) {
+            wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
+            encoder.addChunk(chunk, 0, length, out);
+        }
+    }
+}

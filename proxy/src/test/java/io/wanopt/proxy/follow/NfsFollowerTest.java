@@ -1,0 +1,186 @@
+package io.wanopt.proxy.follow;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.wanopt.cache.chunking.FastCdcChunker;
+import io.wanopt.cache.codec.ChunkEncoder;
+import io.wanopt.cache.codec.CodecCounters;
+import io.wanopt.cache.codec.CodecCounters.Kind;
+import io.wanopt.cache.codec.EncodedBatch;
+import io.wanopt.cache.codec.LiteralCodec;
+import io.wanopt.cache.store.SegmentChunkStore;
+import io.wanopt.config.ChunkingSettings;
+import io.wanopt.config.ProtocolSettings;
+import io.wanopt.config.StoreSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The NFS follower at the appliance next to the server: it sees READ calls going to the server and
+ * READ replies coming from it, and hands the encoder the reply data cut at file offsets, so that a
+ * read at an odd offset and size is sent as references to the blocks an aligned read sent before.
+ */
+class NfsFollowerTest {
+
+    private static final int CHUNK_SIZE = 32 * 1024;
+    private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, true, 4 << 20, 64);
+    private static final byte[] FILE_HANDLE = "vm-disk-handle-01".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path dir;
+    private SegmentChunkStore store;
+    private CodecCounters codecCounters;
+    private ChunkEncoder encoder;
+    private final FollowCounters counters = new FollowCounters();
+    private final List<EncodedBatch> batches = new ArrayList<>();
+    private final byte[] file = new byte[256 * 1024];
+    private int nextXid = 0x1000;
+
+    @BeforeEach
+    void start() throws IOException {
+        new Random(5).nextBytes(file);
+        store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
+        codecCounters = new CodecCounters();
+        encoder = new ChunkEncoder(new FastCdcChunker(new ChunkingSettings(2048, 8192, 65536)), store,
+                store.peer("client-side", new byte[16]), LiteralCodec.RAW, 3, 256 << 10, ByteBufAllocator.DEFAULT,
+                codecCounters);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        encoder.close();
+        for (EncodedBatch batch : batches) {
+            batch.body().release();
+        }
+        store.close();
+    }
+
+    @Test
+    void aReadAtAnOddOffsetIsSentAsReferencesToTheBlocksOfAnEarlierAlignedRead() {
+        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        read(follower, 0, 128 * 1024, 1);
+        assertTrue(follower.following());
+        assertEquals(0, codecCounters.get(Kind.REF_BYTES));
+
+        read(follower, 5000, 100_000, 7);
+        // [5000, 32768) and [98304, 105000) are new cuts; the two whole 32 KiB blocks between are references.
+        assertEquals(2 * CHUNK_SIZE, codecCounters.get(Kind.REF_BYTES));
+        assertEquals(128 * 1024 + 100_000, counters.alignedBytes());
+        follower.close();
+    }
+
+    @Test
+    void theSameBlocksReadAgainWithAnotherXidAndReadSizeAreAllReferences() {
+        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        read(follower, 0, 128 * 1024, 1);
+        long before = codecCounters.get(Kind.REF_BYTES);
+        read(follower, 0, 64 * 1024, 3);
+        read(follower, 64 * 1024, 64 * 1024, 2);
+        assertEquals(before + 128 * 1024, codecCounters.get(Kind.REF_BYTES));
+        follower.close();
+    }
+
+    @Test
+    void aFlowWhoseClientDoesNotOpenWithAnRpcCallIsCarriedAsGenericBytes() {
+        NfsFollower follower = new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        byte[] get = "GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf request = buffer(get);
+        follower.fromLan(request, encoder, batches);
+        request.release();
+        encoder.flush(batches);
+        assertFalse(follower.following());
+        assertEquals(0, counters.followedFlows());
+        assertEquals(get.length, codecCounters.get(Kind.LAN_BYTES));
+        follower.close();
+    }
+
+    @Test
+    void aRecordOverTheCapEndsFollowingAndItsBytesStillReachTheEncoder() {
+        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        observe(follower, readCall(0, 4096));
+        ByteBuf huge = ByteBufAllocator.DEFAULT.heapBuffer(8);
+        huge.writeInt(0x8000_0000 | (8 << 20)).writeInt(nextXid);
+        follower.fromLan(huge, encoder, batches);
+        huge.release();
+        encoder.flush(batches);
+        assertEquals(1, counters.flowsGivenUp());
+        assertEquals(8, codecCounters.get(Kind.LAN_BYTES));
+        follower.close();
+    }
+
+    /** One READ: the call goes to the server (observed), the reply comes from it in {@code pieces} reads. */
+    private void read(NfsFollower follower, int offset, int count, int pieces) {
+        observe(follower, readCall(offset, count));
+        byte[] reply = readReply(Arrays.copyOfRange(file, offset, offset + count));
+        int step = (reply.length + pieces - 1) / pieces;
+        for (int start = 0; start < reply.length; start += step) {
+            ByteBuf piece = buffer(Arrays.copyOfRange(reply, start, Math.min(reply.length, start + step)));
+            follower.fromLan(piece, encoder, batches);
+            piece.release();
+        }
+        encoder.flush(batches);
+        assertEquals(0, counters.malformedRecords());
+        assertEquals(0, counters.notUnderstoodRecords());
+    }
+
+    private void observe(NfsFollower follower, byte[] call) {
+        ByteBuf bytes = buffer(call);
+        follower.toLan(bytes);
+        assertEquals(call.length, bytes.readableBytes(), "observing leaves the bytes to the caller");
+        bytes.release();
+    }
+
+    private static ByteBuf buffer(byte[] bytes) {
+        return ByteBufAllocator.DEFAULT.heapBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    /** RFC 5531 §9 CALL to NFSv3 READ (RFC 1813 §3.3.6) with AUTH_NONE, as one last fragment. */
+    private byte[] readCall(long offset, int count) {
+        ByteBuffer call = ByteBuffer.allocate(256);
+        call.putInt(++nextXid).putInt(0).putInt(2).putInt(100003).putInt(3).putInt(6);
+        call.putInt(0).putInt(0).putInt(0).putInt(0);
+        putOpaque(call, FILE_HANDLE);
+        call.putLong(offset).putInt(count);
+        return record(call);
+    }
+
+    /** REPLY, MSG_ACCEPTED, SUCCESS, NFS3_OK, no attributes, count, eof, data. */
+    private byte[] readReply(byte[] data) {
+        ByteBuffer reply = ByteBuffer.allocate(64 + data.length);
+        reply.putInt(nextXid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
+        reply.putInt(0).putInt(0).putInt(data.length).putInt(0);
+        putOpaque(reply, data);
+        return record(reply);
+    }
+
+    private static void putOpaque(ByteBuffer buffer, byte[] bytes) {
+        buffer.putInt(bytes.length).put(bytes);
+        buffer.put(new byte[(4 - bytes.length % 4) % 4]);
+    }
+
+    private static byte[] record(ByteBuffer message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int length = message.position();
+        out.writeBytes(ByteBuffer.allocate(4).putInt(0x8000_0000 | length).array());
+        out.write(message.array(), 0, length);
+        byte[] bytes = out.toByteArray();
+        assertArrayEquals(Arrays.copyOfRange(message.array(), 0, length), Arrays.copyOfRange(bytes, 4, bytes.length));
+        return bytes;
+    }
+}

@@ -114,6 +114,14 @@ public final class ChunkEncoder {
         chunk(data, offset, length, out);
     }
 
+    /**
+     * Cuts the stream bytes held so far (the tail becomes a chunk) without closing the batch: a
+     * caller about to add its own chunks can count what they alone cost.
+     */
+    public void cutStream(List<EncodedBatch> out) {
+        cut(true, out);
+    }
+
     /** Cuts the stream bytes held so far (the tail becomes a chunk) and closes the current batch. */
     public void flush(List<EncodedBatch> out) {
         cut(true, out);

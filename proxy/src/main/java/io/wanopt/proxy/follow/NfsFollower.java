@@ -3,6 +3,8 @@ package io.wanopt.proxy.follow;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.wanopt.cache.codec.ChunkEncoder;
+import io.wanopt.cache.codec.CodecCounters;
+import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
@@ -45,6 +47,9 @@ public final class NfsFollower {
     private final ByteBufAllocator allocator;
     private final NfsConversation conversation;
     private final FollowCounters counters;
+    /** The flow's counters of what its encoder sent, for the WAN share of each file's data. */
+    private final CodecCounters sent;
+    private final NfsFiles files = new NfsFiles();
     private final RpcRecordFramer fromLanFramer;
     private final RpcRecordFramer toLanFramer;
     private final byte[] chunk;
@@ -57,12 +62,13 @@ public final class NfsFollower {
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
      */
     public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
-            FollowCounters counters) {
+            FollowCounters counters, CodecCounters sent) {
         this.lanIsClient = lanIsClient;
         this.chunkSize = settings.fileChunkSize();
         this.maxRecordSize = settings.nfsMaxRecordSize();
         this.allocator = allocator;
         this.counters = counters;
+        this.sent = sent;
         this.conversation = new NfsConversation(NfsLimits.defaults(), settings.nfsMaxPendingCalls());
         this.fromLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         this.toLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
@@ -140,6 +146,15 @@ public final class NfsFollower {
         toLan.discardSomeReadBytes();
     }
 
+    /** One line per file whose data this side encoded: name, VMDK or not, bytes, new bytes on the WAN; empty if none. */
+    public String filesSummary() {
+        StringBuilder summary = new StringBuilder();
+        for (NfsFiles.FileStats file : files.withData()) {
+            summary.append(summary.length() == 0 ? "" : "; ").append(file);
+        }
+        return summary.toString();
+    }
+
     /** Releases what is held; bytes held from the LAN are dropped with the flow. */
     public void close() {
         if (fromLan != null) {
@@ -186,6 +201,7 @@ public final class NfsFollower {
             if (!message.isUnderstood()) {
                 counters.notUnderstood();
             }
+            files.learnNames(message);
             return message;
         } catch (MalformedInputException e) {
             counters.malformed();
@@ -206,7 +222,11 @@ public final class NfsFollower {
                 }
                 RpcRecord.WireRange range = ranges.get(0);
                 addStream(wire, position, range.offset() - position, encoder, out);
+                encoder.cutStream(out);
+                long literalBefore = sent.get(Kind.LITERAL_BYTES);
                 addAligned(wire, range, region.fileOffset(), encoder, out);
+                files.data(region.file(), region.fileOffset(), region.written(), wire,
+                        wire.readerIndex() + range.offset(), range.length(), sent.get(Kind.LITERAL_BYTES) - literalBefore);
                 position = range.offset() + range.length();
             }
         }

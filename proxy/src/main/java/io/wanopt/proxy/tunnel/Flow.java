@@ -100,7 +100,8 @@ final class Flow {
                 env.zstdLevel(), env.settings().batchSize(), tunnel.alloc(), counters.sent);
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
         this.nfs = env.protocols().followNfs()
-                ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters()) : null;
+                ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters(),
+                        counters.sent) : null;
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);
@@ -483,11 +484,12 @@ final class Flow {
         inFlight.clear();
         tunnel.unregister(this, abortReason != null);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        String files = nfs == null || nfs.filesSummary().isEmpty() ? "" : "; NFS files: " + nfs.filesSummary();
         if (abortReason == null) {
-            LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary());
+            LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary() + files);
         } else {
             LOG.warning(() -> "flow " + description + " reset after " + millis + " ms (" + abortReason + "): "
-                    + counters.summary());
+                    + counters.summary() + files);
         }
     }
 

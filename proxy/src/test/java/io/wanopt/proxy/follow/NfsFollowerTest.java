@@ -48,6 +48,7 @@ class NfsFollowerTest {
     private CodecCounters codecCounters;
     private ChunkEncoder encoder;
     private final FollowCounters counters = new FollowCounters();
+    private final List<NfsFollower> followers = new ArrayList<>();
     private final List<EncodedBatch> batches = new ArrayList<>();
     private final byte[] file = new byte[256 * 1024];
     private int nextXid = 0x1000;
@@ -55,6 +56,7 @@ class NfsFollowerTest {
     @BeforeEach
     void start() throws IOException {
         new Random(5).nextBytes(file);
+        System.arraycopy("KDMV".getBytes(StandardCharsets.US_ASCII), 0, file, 0, 4);
         store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
         codecCounters = new CodecCounters();
         encoder = new ChunkEncoder(new FastCdcChunker(new ChunkingSettings(2048, 8192, 65536)), store,
@@ -64,6 +66,7 @@ class NfsFollowerTest {
 
     @AfterEach
     void stop() throws IOException {
+        followers.forEach(NfsFollower::close);
         encoder.close();
         for (EncodedBatch batch : batches) {
             batch.body().release();
@@ -73,7 +76,7 @@ class NfsFollowerTest {
 
     @Test
     void aReadAtAnOddOffsetIsSentAsReferencesToTheBlocksOfAnEarlierAlignedRead() {
-        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        NfsFollower follower = follower(false);
         read(follower, 0, 128 * 1024, 1);
         assertTrue(follower.following());
         assertEquals(0, codecCounters.get(Kind.REF_BYTES));
@@ -82,23 +85,24 @@ class NfsFollowerTest {
         // [5000, 32768) and [98304, 105000) are new cuts; the two whole 32 KiB blocks between are references.
         assertEquals(2 * CHUNK_SIZE, codecCounters.get(Kind.REF_BYTES));
         assertEquals(128 * 1024 + 100_000, counters.alignedBytes());
-        follower.close();
+        // No LOOKUP was seen, so the file has no name; its first sector says it is a hosted sparse VMDK.
+        assertEquals("(unnamed) [VMDK HOSTED_SPARSE]: read 231072, written 0, new on the WAN 165536"
+                + " (71.6% of it before compression)", follower.filesSummary());
     }
 
     @Test
     void theSameBlocksReadAgainWithAnotherXidAndReadSizeAreAllReferences() {
-        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        NfsFollower follower = follower(false);
         read(follower, 0, 128 * 1024, 1);
         long before = codecCounters.get(Kind.REF_BYTES);
         read(follower, 0, 64 * 1024, 3);
         read(follower, 64 * 1024, 64 * 1024, 2);
         assertEquals(before + 128 * 1024, codecCounters.get(Kind.REF_BYTES));
-        follower.close();
     }
 
     @Test
     void aFlowWhoseClientDoesNotOpenWithAnRpcCallIsCarriedAsGenericBytes() {
-        NfsFollower follower = new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        NfsFollower follower = follower(true);
         byte[] get = "GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ByteBuf request = buffer(get);
         follower.fromLan(request, encoder, batches);
@@ -107,12 +111,11 @@ class NfsFollowerTest {
         assertFalse(follower.following());
         assertEquals(0, counters.followedFlows());
         assertEquals(get.length, codecCounters.get(Kind.LAN_BYTES));
-        follower.close();
     }
 
     @Test
     void aRecordOverTheCapEndsFollowingAndItsBytesStillReachTheEncoder() {
-        NfsFollower follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters);
+        NfsFollower follower = follower(false);
         observe(follower, readCall(0, 4096));
         ByteBuf huge = ByteBufAllocator.DEFAULT.heapBuffer(8);
         huge.writeInt(0x8000_0000 | (8 << 20)).writeInt(nextXid);
@@ -121,7 +124,12 @@ class NfsFollowerTest {
         encoder.flush(batches);
         assertEquals(1, counters.flowsGivenUp());
         assertEquals(8, codecCounters.get(Kind.LAN_BYTES));
-        follower.close();
+    }
+
+    private NfsFollower follower(boolean lanIsClient) {
+        NfsFollower follower = new NfsFollower(lanIsClient, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters);
+        followers.add(follower);
+        return follower;
     }
 
     /** One READ: the call goes to the server (observed), the reply comes from it in {@code pieces} reads. */

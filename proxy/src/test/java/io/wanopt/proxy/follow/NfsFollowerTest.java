@@ -101,6 +101,26 @@ class NfsFollowerTest {
     }
 
     @Test
+    void aReplySplitAtEveryPositionIsFollowed() {
+        NfsFollower follower = follower(false);
+        byte[] data = Arrays.copyOfRange(file, 0, 4096);
+        byte[] reply = null;
+        for (int split = 1; reply == null || split < reply.length; split++) {
+            observe(follower, readCall(0, data.length));
+            reply = readReply(data);
+            for (byte[] piece : List.of(Arrays.copyOfRange(reply, 0, split), Arrays.copyOfRange(reply, split, reply.length))) {
+                ByteBuf bytes = buffer(piece);
+                follower.fromLan(bytes, encoder, batches);
+                bytes.release();
+            }
+            assertEquals((long) split * data.length, counters.alignedBytes(), "split at " + split);
+        }
+        encoder.flush(batches);
+        assertEquals(0, counters.malformedRecords());
+        assertEquals(0, counters.flowsGivenUp());
+    }
+
+    @Test
     void aFlowWhoseClientDoesNotOpenWithAnRpcCallIsCarriedAsGenericBytes() {
         NfsFollower follower = follower(true);
         byte[] get = "GET / HTTP/1.1\r\nHost: example\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -28,7 +28,7 @@ public record DiskUsageMap(long size, PartitionTable.Scheme scheme, List<Region>
 
     /** What a region of the guest disk holds. */
     public enum State {
-        /** Not stored in the image: reads as zeros (or from a parent disk). */
+        /** Not stored in the image (nor its parents): reads as zeros. */
         UNALLOCATED,
         /** Stored as zeros or marked zeroed: reads as zeros, takes no space. */
         ZERO,

@@ -9,9 +9,11 @@ import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.disk.ext4.Ext4BlockBitmaps;
 import io.wanopt.protocols.disk.ntfs.NtfsBitmap;
 import io.wanopt.protocols.disk.partition.PartitionTable;
+import io.wanopt.protocols.disk.vmdk.SynthesisedExtents;
 import io.wanopt.protocols.disk.vmdk.VmdkImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,29 @@ class DiskParsersFuzzTest {
                 }
             }
         });
+    }
+
+    @Test
+    void cowdAndSeSparseExtents() throws Exception {
+        byte[] disk = new byte[2 << 20];
+        new Random(2).nextBytes(disk);
+        Arrays.fill(disk, 1 << 19, 1 << 20, (byte) 0);
+        fuzz(SynthesisedExtents.cowd(disk), source -> readAll(source, "COWD", "VMFSSPARSE"));
+        fuzz(SynthesisedExtents.seSparse(disk), source -> readAll(source, "seSparse", "SESPARSE"));
+    }
+
+    /** Opens {@code extent} through a descriptor naming it, maps it and reads the whole guest disk. */
+    private static void readAll(RandomAccessSource extent, String createType, String extentType) throws Exception {
+        String text = "version=1\ncreateType=\"" + createType + "\"\nRW " + (2 << 20) / 512 + " " + extentType
+                + " \"x.vmdk\"\n";
+        RandomAccessSource descriptor = new ByteArraySource(text.getBytes(StandardCharsets.US_ASCII));
+        try (VmdkImage image = VmdkImage.open(descriptor, "d.vmdk", name -> extent)) {
+            DiskUsageMap.of(image);
+            byte[] buffer = new byte[1 << 16];
+            for (long at = 0; at < image.size(); at += buffer.length) {
+                SourceReads.readFully(image, at, buffer, 0, buffer.length, "guest disk");
+            }
+        }
     }
 
     @Test

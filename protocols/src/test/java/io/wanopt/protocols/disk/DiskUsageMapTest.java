@@ -2,7 +2,6 @@ package io.wanopt.protocols.disk;
 
 import static io.wanopt.protocols.disk.ExternalCommand.assumeInstalled;
 import static io.wanopt.protocols.disk.ExternalCommand.run;
-import static io.wanopt.protocols.disk.ExternalCommand.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,7 +119,7 @@ class DiskUsageMapTest {
         run("sh", "-c", "ntfscat " + ntfsCopy + " kept.txt > " + catOut);
         assertEquals(Files.readString(kept), Files.readString(catOut));
         try (FileSource copy = FileSource.open(scrubbed); FileSource original = FileSource.open(swap)) {
-            assertEquals(sha256(original), sha256(new SliceSource(copy, SWAP_AT, 4 * MIB)));
+            assertEquals(Sha256.of(original), Sha256.of(new SliceSource(copy, SWAP_AT, 4 * MIB)));
         }
     }
 

@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,25 +53,6 @@ public final class ExternalCommand {
                     + tail(output.toString()));
         }
         return output.toString();
-    }
-
-    /** SHA-256 of all bytes of {@code source}, hex. */
-    public static String sha256(RandomAccessSource source) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 16];
-        long size = source.size();
-        for (long at = 0; at < size; ) {
-            int n = (int) Math.min(buffer.length, size - at);
-            SourceReads.readFully(source, at, buffer, 0, n, "sha256 input");
-            digest.update(buffer, 0, n);
-            at += n;
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String tail(String output) {

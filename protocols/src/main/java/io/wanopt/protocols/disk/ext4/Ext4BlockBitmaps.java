@@ -17,9 +17,9 @@ import java.util.Optional;
  * Free blocks of an ext2/3/4 file system from its block bitmaps: 32- or 64-byte group descriptors
  * (in one table, or spread over meta groups with meta_bg), bitmaps wherever the descriptors put them
  * (flex_bg), and BLOCK_UNINIT groups computed rather than read (their on-disk bitmap is not
- * initialised), as e2fsprogs does. A file system needing journal recovery, marked with errors or not
- * cleanly unmounted is wholly in use (its bitmaps may be stale), as is one with bigalloc, which is not
- * read yet.
+ * initialised), as e2fsprogs does; with bigalloc a bit is a cluster. A file system needing journal
+ * recovery, marked with errors or not cleanly unmounted is wholly in use (its bitmaps may be stale), as
+ * is a bigalloc one with BLOCK_UNINIT groups (not computed yet).
  */
 public final class Ext4BlockBitmaps {
 
@@ -62,10 +62,17 @@ public final class Ext4BlockBitmaps {
         int groups = sb.groups();
         byte[] descriptors = descriptors(fs, sb);
         List<List<long[]>> uninitMetadata = uninitGroupMetadata(sb, descriptors, groups);
-        FreeRanges free = new FreeRanges(sb.blockSize);
+        if (sb.clusterRatio > 1 && uninitMetadata.stream().anyMatch(m -> m != null)) {
+            return FileSystemUsage.allInUse("ext4", sb.blockSize, sb.blocks,
+                    "BLOCK_UNINIT groups with bigalloc are not computed yet");
+        }
+        // A bitmap bit is one cluster (one block without bigalloc, where first_data_block may be 1).
+        FreeRanges free = new FreeRanges(sb.blockSize * sb.clusterRatio, sb.clusterRatio);
+        long units = (sb.blocks + sb.clusterRatio - 1) / sb.clusterRatio;
+        long unitsPerGroup = sb.blocksPerGroup / sb.clusterRatio;
         for (int g = 0; g < groups; g++) {
-            long first = sb.firstDataBlock + (long) g * sb.blocksPerGroup;
-            int count = (int) Math.min(sb.blocksPerGroup, sb.blocks - first);
+            long first = sb.firstDataBlock + (long) g * unitsPerGroup;
+            int count = (int) Math.min(unitsPerGroup, units - first);
             byte[] bitmap;
             if (uninitMetadata.get(g) != null) {
                 bitmap = synthesisedBitmap(sb, g, first, count, uninitMetadata.get(g));
@@ -95,7 +102,7 @@ public final class Ext4BlockBitmaps {
     private static byte[] descriptors(RandomAccessSource fs, Superblock sb) throws IOException {
         long length = (long) sb.groups() * sb.descSize;
         if (!sb.metaBg()) {
-            return SourceReads.read(fs, (sb.firstDataBlock + 1) * sb.blockSize, length, MAX_DESCRIPTOR_BYTES,
+            return SourceReads.read(fs, sb.firstDescriptorBlock() * sb.blockSize, length, MAX_DESCRIPTOR_BYTES,
                     "ext4 group descriptors");
         }
         byte[] all = new byte[(int) length];
@@ -103,7 +110,7 @@ public final class Ext4BlockBitmaps {
         for (long block = 0; block * sb.blockSize < length; block++) {
             long location;
             if (block < sb.firstMetaBg) {
-                location = sb.firstDataBlock + 1 + block;
+                location = sb.firstDescriptorBlock() + block;
             } else {
                 long group = block * perBlock;
                 location = sb.firstDataBlock + group * sb.blocksPerGroup + (sb.hasSuperblockCopy(group) ? 1 : 0);
@@ -192,7 +199,7 @@ public final class Ext4BlockBitmaps {
         // The first data block holds the superblock, so no bitmap or inode table can start there or before.
         if (block <= sb.firstDataBlock || block >= sb.blocks) {
             throw MalformedInputException.invalid("ext4 group " + group + " metadata block", block,
-                    "above " + sb.firstDataBlock + ", below " + sb.blocks, (sb.firstDataBlock + 1) * sb.blockSize + at + lo);
+                    "above " + sb.firstDataBlock + ", below " + sb.blocks, sb.firstDescriptorBlock() * sb.blockSize + at + lo);
         }
         return block;
     }
@@ -200,16 +207,19 @@ public final class Ext4BlockBitmaps {
     /** Free blocks as merged byte ranges. */
     private static final class FreeRanges {
         private final long blockSize;
+        private final long blocksPerUnit;
         private final List<ByteRange> ranges = new ArrayList<>();
         private long blocks;
 
-        FreeRanges(long blockSize) {
+        /** Ranges of units (blocks, or clusters of {@code blocksPerUnit} blocks) of {@code blockSize} bytes. */
+        FreeRanges(long blockSize, long blocksPerUnit) {
             this.blockSize = blockSize;
+            this.blocksPerUnit = blocksPerUnit;
         }
 
-        /** Adds a free block; false when the range count would exceed its cap. */
+        /** Adds a free unit; false when the range count would exceed its cap. */
         boolean add(long block) {
-            blocks++;
+            blocks += blocksPerUnit;
             long offset = block * blockSize;
             if (!ranges.isEmpty() && ranges.get(ranges.size() - 1).end() == offset) {
                 ByteRange last = ranges.get(ranges.size() - 1);
@@ -227,7 +237,7 @@ public final class Ext4BlockBitmaps {
     /** The superblock fields the bitmaps need, checked. */
     private record Superblock(long blocks, long firstDataBlock, long blockSize, long blocksPerGroup,
             long inodesPerGroup, int inodeSize, int state, long compat, long incompat, long roCompat,
-            int reservedGdtBlocks, int descSize, long firstMetaBg, long[] backupGroups) {
+            int reservedGdtBlocks, int descSize, long firstMetaBg, long[] backupGroups, long clusterRatio) {
 
         static Superblock read(RandomAccessSource fs) throws IOException {
             byte[] s = SourceReads.read(fs, SUPERBLOCK_OFFSET, 1024, 1024, "ext4 superblock");
@@ -252,10 +262,24 @@ public final class Ext4BlockBitmaps {
                 throw MalformedInputException.invalid("ext4 s_first_data_block", firstDataBlock,
                         "0 or 1, below the block count", SUPERBLOCK_OFFSET + 0x14);
             }
+            long clusterRatio = 1;
+            long roCompat = u32(s, 0x64);
+            if ((roCompat & RO_COMPAT_BIGALLOC) != 0) {
+                long logClusterSize = u32(s, 0x1c);
+                if (logClusterSize < logBlockSize || logClusterSize > logBlockSize + 16 || firstDataBlock != 0) {
+                    throw MalformedInputException.invalid("ext4 bigalloc s_log_cluster_size", logClusterSize,
+                            logBlockSize + ".." + (logBlockSize + 16) + " with s_first_data_block 0",
+                            SUPERBLOCK_OFFSET + 0x1c);
+                }
+                clusterRatio = 1L << (logClusterSize - logBlockSize);
+            }
             long blocksPerGroup = u32(s, 0x20);
-            if (blocksPerGroup < 8 || blocksPerGroup > 8 * blockSize) {
+            long clustersPerGroup = clusterRatio == 1 ? blocksPerGroup : u32(s, 0x24);
+            if (clustersPerGroup < 8 || clustersPerGroup > 8 * blockSize
+                    || blocksPerGroup != clustersPerGroup * clusterRatio) {
                 throw MalformedInputException.invalid("ext4 s_blocks_per_group", blocksPerGroup,
-                        "8.." + 8 * blockSize, SUPERBLOCK_OFFSET + 0x20);
+                        "8.." + 8 * blockSize + " bitmap bits per group, " + clusterRatio + " blocks each",
+                        SUPERBLOCK_OFFSET + 0x20);
             }
             long descriptorBytes = groupCount(blocks, firstDataBlock, blocksPerGroup) * (is64 ? u16(s, 0xfe) : 32);
             if (descriptorBytes > MAX_DESCRIPTOR_BYTES) {
@@ -273,8 +297,16 @@ public final class Ext4BlockBitmaps {
                         SUPERBLOCK_OFFSET + 0x58);
             }
             return new Superblock(blocks, firstDataBlock, blockSize, blocksPerGroup, u32(s, 0x28), inodeSize,
-                    u16(s, 0x3a), u32(s, 0x5c), incompat, u32(s, 0x64), u16(s, 0xce), descSize, u32(s, 0x104),
-                    new long[] {u32(s, 0x24c), u32(s, 0x250)});
+                    u16(s, 0x3a), u32(s, 0x5c), incompat, roCompat, u16(s, 0xce), descSize, u32(s, 0x104),
+                    new long[] {u32(s, 0x24c), u32(s, 0x250)}, clusterRatio);
+        }
+
+        /**
+         * The block after the superblock's: block 2 with 1 KiB blocks (block 0 is the boot block, even
+         * under bigalloc where s_first_data_block is 0), block 1 otherwise.
+         */
+        long firstDescriptorBlock() {
+            return SUPERBLOCK_OFFSET / blockSize + 1;
         }
 
         boolean metaBg() {
@@ -298,9 +330,6 @@ public final class Ext4BlockBitmaps {
             }
             if ((state & STATE_VALID) == 0) {
                 return Optional.of("the file system was not cleanly unmounted");
-            }
-            if ((roCompat & RO_COMPAT_BIGALLOC) != 0) {
-                return Optional.of("bigalloc clusters are not read yet");
             }
             return Optional.empty();
         }

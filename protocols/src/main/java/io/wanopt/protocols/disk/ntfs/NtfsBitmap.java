@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * Free clusters of an NTFS volume from its {@code $Bitmap} (MFT record 6), found through {@code $MFT}'s
  * own run list (the MFT may be fragmented) with update-sequence fix-ups applied. A volume marked dirty
- * in {@code $Volume} is wholly in use; so is one whose {@code $Bitmap} data sits behind an attribute list
- * (not read yet).
+ * in {@code $Volume}, or hibernated (a root {@code hiberfil.sys} starting with {@code hibr}), is wholly
+ * in use; so is one whose {@code $Bitmap} data sits behind an attribute list (not read yet).
  */
 public final class NtfsBitmap {
 
@@ -32,7 +32,14 @@ public final class NtfsBitmap {
     private static final long RECORD_MAGIC = 0x454c4946L; // "FILE" read little-endian
     private static final int UPDATE_STRIDE = 512;
     private static final int RECORD_VOLUME = 3;
+    private static final int RECORD_ROOT = 5;
     private static final int RECORD_BITMAP = 6;
+    private static final long ATTR_INDEX_ROOT = 0x90;
+    private static final long ATTR_INDEX_ALLOCATION = 0xa0;
+    private static final long INDEX_MAGIC = 0x58444e49L; // "INDX" read little-endian
+    private static final long INDEX_ENTRY_LAST = 0x2;
+    /** Largest root directory index read. */
+    private static final long MAX_INDEX_BYTES = 64L << 20;
     private static final long ATTR_ATTRIBUTE_LIST = 0x20;
     private static final long ATTR_VOLUME_INFORMATION = 0x70;
     private static final long ATTR_DATA = 0x80;
@@ -66,6 +73,11 @@ public final class NtfsBitmap {
             return FileSystemUsage.allInUse("ntfs", boot.clusterSize, boot.clusters,
                     "the volume is marked dirty: $LogFile not replayed, so $Bitmap may be stale");
         }
+        if (hibernated(volume, boot, mftRuns)) {
+            return FileSystemUsage.allInUse("ntfs", boot.clusterSize, boot.clusters,
+                    "Windows is hibernated (hiberfil.sys starts with \"hibr\"): the volume is in use by a sleeping"
+                    + " system");
+        }
         byte[] bitmapRecord = record(volume, boot, mftRuns, RECORD_BITMAP);
         Optional<Attribute> bitmapData = find(bitmapRecord, ATTR_DATA, -1);
         if (bitmapData.isEmpty()) {
@@ -81,6 +93,97 @@ public final class NtfsBitmap {
             throw MalformedInputException.truncated("NTFS $Bitmap", needed, bitmapData.get().dataSize(), -1);
         }
         return freeClusters(volume, boot, bitmapRuns, needed);
+    }
+
+    /**
+     * Whether the root directory holds a {@code hiberfil.sys} whose data starts with {@code hibr}, as
+     * Windows leaves it while hibernated or after a fast-startup shutdown (ntfs-3g refuses such volumes).
+     * Every index entry is scanned, in the root node and in each index block, without walking the tree.
+     */
+    private static boolean hibernated(RandomAccessSource volume, BootSector boot, List<Run> mftRuns)
+            throws IOException {
+        byte[] root = record(volume, boot, mftRuns, RECORD_ROOT);
+        Attribute indexRoot = find(root, ATTR_INDEX_ROOT, -RECORD_ROOT, true)
+                .orElseThrow(() -> new MalformedInputException("NTFS root directory has no $INDEX_ROOT"));
+        int value = indexRoot.residentValueOffset();
+        long rootLength = indexRoot.residentValueLength();
+        if (rootLength < 32) {
+            throw MalformedInputException.truncated("NTFS $INDEX_ROOT", 32, rootLength, -RECORD_ROOT);
+        }
+        List<Long> candidates = new ArrayList<>();
+        indexEntries(root, value + 16, (int) (value + rootLength), candidates);
+        Optional<Attribute> allocation = find(root, ATTR_INDEX_ALLOCATION, -RECORD_ROOT, true);
+        if (allocation.isPresent()) {
+            long blockSize = u32(root, value + 8);
+            if (blockSize < 512 || blockSize > 65536 || Long.bitCount(blockSize) != 1) {
+                throw MalformedInputException.invalid("NTFS index block size", blockSize,
+                        "a power of two in 512..65536", -RECORD_ROOT);
+            }
+            long size = allocation.get().dataSize();
+            if (size < 0 || size > MAX_INDEX_BYTES) {
+                throw MalformedInputException.outOfRange("NTFS root index size", size, MAX_INDEX_BYTES, -RECORD_ROOT);
+            }
+            List<Run> runs = allocation.get().runs(boot);
+            byte[] block = new byte[(int) blockSize];
+            for (long at = 0; at + blockSize <= size; at += blockSize) {
+                readStream(volume, boot, runs, at, block, block.length);
+                // Blocks not in use may hold anything; only INDX blocks hold entries.
+                if (u32(block, 0) == INDEX_MAGIC) {
+                    fixedUp(block, INDEX_MAGIC, -RECORD_ROOT);
+                    indexEntries(block, 0x18, block.length, candidates);
+                }
+            }
+        }
+        for (long number : candidates) {
+            if (number >= Integer.MAX_VALUE / boot.recordSize) {
+                throw MalformedInputException.outOfRange("NTFS hiberfil.sys record", number,
+                        Integer.MAX_VALUE / boot.recordSize, -RECORD_ROOT);
+            }
+            byte[] file = record(volume, boot, mftRuns, (int) number);
+            Optional<Attribute> data = find(file, ATTR_DATA, -number);
+            if (data.isEmpty()) {
+                continue;
+            }
+            byte[] magic = new byte[4];
+            if (data.get().residentValueLength() >= 4) {
+                System.arraycopy(file, data.get().residentValueOffset(), magic, 0, 4);
+            } else if (data.get().residentValueLength() < 0 && data.get().dataSize() >= 4) {
+                readStream(volume, boot, data.get().runs(boot), 0, magic, 4);
+            }
+            if (new String(magic, StandardCharsets.US_ASCII).equalsIgnoreCase("hibr")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds the MFT record numbers of entries named {@code hiberfil.sys} in the index node whose header
+     * is at {@code node} and which must end by {@code limit}.
+     */
+    private static void indexEntries(byte[] b, int node, int limit, List<Long> hiberfil) {
+        long first = node + u32(b, node);
+        long end = Math.min(limit, node + u32(b, node + 4));
+        for (long at = first; at + 16 <= end; ) {
+            int i = (int) at;
+            int length = u16(b, i + 8);
+            int keyLength = u16(b, i + 10);
+            if (length < 16 || length % 8 != 0 || at + length > end || 16 + keyLength > length) {
+                throw MalformedInputException.invalid("NTFS index entry length", length,
+                        "a multiple of 8 from 16 within the node", at);
+            }
+            if ((u32(b, i + 12) & INDEX_ENTRY_LAST) != 0) {
+                return;
+            }
+            if (keyLength >= 0x42) {
+                int nameLength = b[i + 16 + 0x40] & 0xff;
+                if (0x42 + 2 * nameLength <= keyLength && new String(b, i + 16 + 0x42, 2 * nameLength,
+                        StandardCharsets.UTF_16LE).equalsIgnoreCase("hiberfil.sys")) {
+                    hiberfil.add(u64(b, i) & 0xffffffffffffL);
+                }
+            }
+            at += length;
+        }
     }
 
     private static FileSystemUsage freeClusters(RandomAccessSource volume, BootSector boot, List<Run> runs,
@@ -154,13 +257,19 @@ public final class NtfsBitmap {
      * {@code where} is the record's byte offset, or minus its number, for errors.
      */
     private static byte[] fixedUp(byte[] record, long where) {
-        if (u32(record, 0) != RECORD_MAGIC) {
-            throw MalformedInputException.invalid("NTFS MFT record magic", u32(record, 0), "FILE", where);
+        return fixedUp(record, RECORD_MAGIC, where);
+    }
+
+    /** {@link #fixedUp(byte[], long)} for a record or index block with the given magic. */
+    private static byte[] fixedUp(byte[] record, long magic, long where) {
+        if (u32(record, 0) != magic) {
+            throw MalformedInputException.invalid("NTFS record magic", u32(record, 0), "0x" + Long.toHexString(magic),
+                    where);
         }
         int usaOffset = u16(record, 4);
         int usaCount = u16(record, 6);
         int strides = record.length / UPDATE_STRIDE;
-        if (usaCount != strides + 1 || usaOffset < 0x28 || usaOffset + 2 * usaCount > record.length) {
+        if (usaCount != strides + 1 || usaOffset < 0x18 || usaOffset + 2 * usaCount > record.length) {
             throw MalformedInputException.invalid("NTFS update sequence count", usaCount, (strides + 1)
                     + " within the record", where);
         }
@@ -178,6 +287,11 @@ public final class NtfsBitmap {
 
     /** The first unnamed attribute of {@code type} in a fixed-up record. */
     private static Optional<Attribute> find(byte[] record, long type, long where) {
+        return find(record, type, where, false);
+    }
+
+    /** The first attribute of {@code type} in a fixed-up record, unnamed unless {@code anyName}. */
+    private static Optional<Attribute> find(byte[] record, long type, long where, boolean anyName) {
         int used = (int) Math.min(u32(record, 0x18), record.length);
         int at = u16(record, 0x14);
         while (at + 8 <= used) {
@@ -190,7 +304,7 @@ public final class NtfsBitmap {
                 throw MalformedInputException.invalid("NTFS attribute length", length,
                         "a multiple of 8 from 24 within the record", where);
             }
-            if (attrType == type && record[at + 9] == 0) {
+            if (attrType == type && (anyName || record[at + 9] == 0)) {
                 return Optional.of(new Attribute(record, at, (int) length));
             }
             at += (int) length;

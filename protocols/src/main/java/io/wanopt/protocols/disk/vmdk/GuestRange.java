@@ -20,7 +20,7 @@ public record GuestRange(long guestOffset, long length, Allocation allocation, i
         COMPRESSED,
         /** A zeroed grain or a ZERO extent: reads as zeros, takes no space. */
         ZERO,
-        /** Never written: reads as zeros (or from a parent disk, for a delta). */
+        /** Written in none of the layers read (this disk and its parents): reads as zeros. */
         UNALLOCATED
     }
 

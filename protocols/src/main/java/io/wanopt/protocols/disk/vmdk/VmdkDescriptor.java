@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
  * {@code createType} and the extent lines {@code ACCESS SECTORS TYPE "FILE" [OFFSET]}, which are
  * concatenated in order to make the guest disk.
  *
- * @param version    the {@code version=} value (1, 2 or 3)
- * @param createType the {@code createType} value without quotes, or empty when absent
- * @param extents    the extents in guest-disk order
+ * @param version            the {@code version=} value (1, 2 or 3)
+ * @param createType         the {@code createType} value without quotes, or empty when absent
+ * @param cid                the {@code CID} (content id, hex), or empty when absent
+ * @param parentCid          the {@code parentCID}: {@code ffffffff} or empty when the disk has no parent
+ * @param parentFileNameHint the parent's file name (relative to this descriptor), or empty
+ * @param extents            the extents in guest-disk order
  */
-public record VmdkDescriptor(int version, String createType, List<Extent> extents) {
+public record VmdkDescriptor(int version, String createType, String cid, String parentCid, String parentFileNameHint,
+        List<Extent> extents) {
 
     /** Largest descriptor text read (qemu writes 20 sectors; a descriptor file is a few hundred bytes). */
     public static final int MAX_LENGTH = 1 << 20;
@@ -76,6 +80,9 @@ public record VmdkDescriptor(int version, String createType, List<Extent> extent
         }
         int version = 0;
         String createType = "";
+        String cid = "";
+        String parentCid = "";
+        String parentHint = "";
         List<Extent> extents = new ArrayList<>();
         int lineNo = 0;
         for (String raw : body.split("\n")) {
@@ -97,14 +104,27 @@ public record VmdkDescriptor(int version, String createType, List<Extent> extent
                 continue;
             }
             Matcher kv = KEY_VALUE.matcher(line);
-            if (kv.matches() && kv.group(1).equals("createType")) {
-                createType = kv.group(2);
+            if (kv.matches()) {
+                switch (kv.group(1)) {
+                    case "createType" -> createType = kv.group(2);
+                    case "CID" -> cid = kv.group(2).strip().toLowerCase(Locale.ROOT);
+                    case "parentCID" -> parentCid = kv.group(2).strip().toLowerCase(Locale.ROOT);
+                    case "parentFileNameHint" -> parentHint = kv.group(2);
+                    default -> {
+                        // Other settings (ddb.*) do not change the map.
+                    }
+                }
             }
         }
         if (version == 0) {
             throw new MalformedInputException("VMDK descriptor has no version= line");
         }
-        return new VmdkDescriptor(version, createType, List.copyOf(extents));
+        return new VmdkDescriptor(version, createType, cid, parentCid, parentHint, List.copyOf(extents));
+    }
+
+    /** Whether this disk is a child (a snapshot delta) whose unallocated grains come from a parent. */
+    public boolean hasParent() {
+        return !parentFileNameHint.isEmpty() && !parentCid.isEmpty() && !parentCid.equals("ffffffff");
     }
 
     private static int parseVersion(String line, int lineNo) {

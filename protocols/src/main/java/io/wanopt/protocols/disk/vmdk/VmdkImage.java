@@ -1,6 +1,7 @@
 package io.wanopt.protocols.disk.vmdk;
 
 import static io.wanopt.protocols.disk.SourceReads.u32;
+import static io.wanopt.protocols.disk.SourceReads.u64;
 
 import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.disk.ExtentOpener;
@@ -24,11 +25,16 @@ import java.util.zip.Inflater;
  * both as qemu writes it, with the grain directory up front, and as VMware does, with it named in the
  * footer), flat extents (monolithicFlat, twoGbMaxExtentFlat, vmfs) and ZERO extents, from a {@code KDMV}
  * file or a text descriptor, and ESX redo logs ({@code COWD}, VMFSSPARSE; grains not in the log are
- * UNALLOCATED, the parent disk is not opened). Reads of compressed grains are not safe from several
- * threads at once. SE sparse extents give {@link UnsupportedFormatException}.
+ * UNALLOCATED unless a parent is named) and SE sparse extents, named by a descriptor. A child disk
+ * (snapshot delta) whose descriptor names a parent ({@code parentFileNameHint}, {@code parentCID}) is
+ * read through its chain: its unallocated ranges map to the parents' ranges. Reads of
+ * compressed grains are not safe from several threads at once. Other extent types (raw device
+ * mappings) give {@link UnsupportedFormatException}.
  */
 public final class VmdkImage implements RandomAccessSource {
 
+    /** Most parents followed in a snapshot chain. */
+    public static final int MAX_CHAIN_DEPTH = 32;
     /** Most guest ranges kept; a map needing more is refused rather than held in memory. */
     public static final int MAX_RANGES = 1 << 22;
     /** Largest grain directory read: 64 MiB covers 512 TiB at the usual 32 MiB per grain table. */
@@ -68,6 +74,74 @@ public final class VmdkImage implements RandomAccessSource {
      * {@link #close()}; {@code file} itself stays the caller's.
      */
     public static VmdkImage open(RandomAccessSource file, String fileName, ExtentOpener opener)
+            throws IOException, UnsupportedFormatException {
+        return withParent(openOne(file, fileName, opener), opener, 0);
+    }
+
+    /**
+     * When {@code child}'s descriptor names a parent (a snapshot chain), opens it (and its parents) and
+     * fills the child's unallocated ranges from it, after checking the parent's CID is the child's parentCID.
+     */
+    private static VmdkImage withParent(VmdkImage child, ExtentOpener opener, int depth)
+            throws IOException, UnsupportedFormatException {
+        if (child.descriptor.isEmpty() || !child.descriptor.get().hasParent()) {
+            return child;
+        }
+        VmdkDescriptor descriptor = child.descriptor.get();
+        if (depth >= MAX_CHAIN_DEPTH) {
+            throw MalformedInputException.outOfRange("VMDK snapshot chain depth", depth + 1L, MAX_CHAIN_DEPTH, 0);
+        }
+        RandomAccessSource parentFile = opener.open(descriptor.parentFileNameHint());
+        VmdkImage parent;
+        try {
+            parent = withParent(openOne(parentFile, descriptor.parentFileNameHint(), opener), opener, depth + 1);
+            String parentCid = parent.descriptor.map(VmdkDescriptor::cid).orElse("");
+            if (!parentCid.equals(descriptor.parentCid())) {
+                parent.close();
+                throw new MalformedInputException("VMDK parent " + descriptor.parentFileNameHint() + " has CID "
+                        + parentCid + " but the child expects parentCID " + descriptor.parentCid());
+            }
+        } catch (IOException | UnsupportedFormatException | RuntimeException e) {
+            closeAll(List.of(parentFile), e);
+            closeAll(child.owned, e);
+            throw e;
+        }
+        int shift = child.extentSources.size();
+        RangeList ranges = new RangeList();
+        for (GuestRange range : child.ranges) {
+            if (range.allocation() != Allocation.UNALLOCATED) {
+                ranges.add(range.guestOffset(), range.length(), range.allocation(), range.extentIndex(),
+                        range.fileOffset());
+                continue;
+            }
+            for (long at = range.guestOffset(); at < range.guestEnd(); ) {
+                if (at >= parent.size) {
+                    ranges.add(at, range.guestEnd() - at, Allocation.UNALLOCATED, -1, -1);
+                    break;
+                }
+                GuestRange from = parent.rangeAt(at);
+                long end = Math.min(range.guestEnd(), from.guestEnd());
+                long into = at - from.guestOffset();
+                if (from.allocation() == Allocation.COMPRESSED && (into != 0 || end != from.guestEnd())) {
+                    throw new UnsupportedFormatException("VMDK child grain at " + at
+                            + " covers part of a compressed parent grain");
+                }
+                ranges.add(at, end - at, from.allocation(), from.extentIndex() < 0 ? -1 : from.extentIndex() + shift,
+                        from.allocation() == Allocation.DATA ? from.fileOffset() + into : from.fileOffset());
+                at = end;
+            }
+        }
+        List<String> names = new ArrayList<>(child.extentFiles);
+        names.addAll(parent.extentFiles);
+        List<RandomAccessSource> sources = new ArrayList<>(child.extentSources);
+        sources.addAll(parent.extentSources);
+        List<RandomAccessSource> owned = new ArrayList<>(child.owned);
+        owned.add(parentFile);
+        owned.addAll(parent.owned);
+        return new VmdkImage(child.descriptor, names, sources, owned, ranges.ranges);
+    }
+
+    private static VmdkImage openOne(RandomAccessSource file, String fileName, ExtentOpener opener)
             throws IOException, UnsupportedFormatException {
         byte[] first = SourceReads.read(file, 0, Math.min(file.size(), SECTOR), SECTOR, "VMDK first sector");
         RangeList ranges = new RangeList();
@@ -125,6 +199,11 @@ public final class VmdkImage implements RandomAccessSource {
                 SparseExtentHeader header = SparseExtentHeader.read(source);
                 mapSparse(source, header, sources.size() - 1, guestOffset, extent.sectors(), ranges);
             }
+            case SESPARSE -> {
+                RandomAccessSource source = openExtent(extent, opener, names, sources);
+                mapSeSparse(source, SeSparseHeader.read(source), sources.size() - 1, guestOffset, extent.sectors(),
+                        ranges);
+            }
             case VMFSSPARSE -> {
                 RandomAccessSource source = openExtent(extent, opener, names, sources);
                 mapCowd(source, CowdHeader.read(source), sources.size() - 1, guestOffset, extent.sectors(), ranges);
@@ -159,6 +238,77 @@ public final class VmdkImage implements RandomAccessSource {
         mapGrains(extent, new GrainLayout(header.capacity(), header.grainSize(), CowdHeader.GTES_PER_GT,
                 checkedSectors(header.gdOffset(), "VMDK COWD gdOffset", 20), header.gdEntries(), false, false),
                 extentIndex, guestOffset, sectors, ranges);
+    }
+
+    /**
+     * Maps an SE sparse extent. Directory entries are 0 (no table) or 0x10000000 in the top 32 bits and a
+     * table number below; table entries say by their top nibble: 0 unallocated, 1 unmapped and 2 zero
+     * (both read as zeros), 3 allocated, with the grain number's low 12 bits in bits 48-59 and the rest in
+     * bits 0-47.
+     */
+    private static void mapSeSparse(RandomAccessSource extent, SeSparseHeader header, int extentIndex,
+            long guestOffset, long sectors, RangeList ranges) throws IOException {
+        long perTable = SeSparseHeader.GRAIN_TABLE_SIZE * SECTOR / 8;
+        long grainSize = SeSparseHeader.GRAIN_SIZE;
+        long tableSectors = perTable * grainSize;
+        long tables = (header.capacity() + tableSectors - 1) / tableSectors;
+        if (tables * 8 > header.grainDirSize() * SECTOR) {
+            throw MalformedInputException.outOfRange("VMDK SE sparse grain directory entries needed", tables,
+                    header.grainDirSize() * SECTOR / 8, 136);
+        }
+        byte[] directory = SourceReads.read(extent, header.grainDirOffset() * SECTOR, tables * 8,
+                MAX_GRAIN_DIRECTORY_BYTES, "VMDK SE sparse grain directory");
+        long fileSize = extent.size();
+        long end = Math.min(sectors, header.capacity());
+        long tableCount = header.grainTablesSize() / SeSparseHeader.GRAIN_TABLE_SIZE;
+        for (int t = 0; t < tables && t * tableSectors < end; t++) {
+            long tableStart = t * tableSectors;
+            long tableEnd = Math.min(end, tableStart + tableSectors);
+            long dirEntry = u64(directory, t * 8);
+            long dirAt = header.grainDirOffset() * SECTOR + t * 8L;
+            if (dirEntry == 0) {
+                ranges.add(guestOffset + tableStart * SECTOR, (tableEnd - tableStart) * SECTOR, Allocation.UNALLOCATED,
+                        -1, -1);
+                continue;
+            }
+            long tableIndex = dirEntry & 0xffffffffL;
+            if (dirEntry >>> 32 != 0x10000000L || tableIndex >= tableCount) {
+                throw MalformedInputException.invalid("VMDK SE sparse grain directory entry", dirEntry,
+                        "0x10000000 above a table number below " + tableCount, dirAt);
+            }
+            long tableAt = (header.grainTables() + tableIndex * SeSparseHeader.GRAIN_TABLE_SIZE) * SECTOR;
+            byte[] table = SourceReads.read(extent, tableAt, perTable * 8, perTable * 8, "VMDK SE sparse grain table");
+            for (long grainStart = tableStart; grainStart < tableEnd; grainStart += grainSize) {
+                int index = (int) ((grainStart - tableStart) / grainSize);
+                long entry = u64(table, index * 8);
+                long guest = guestOffset + grainStart * SECTOR;
+                long length = Math.min(grainSize * SECTOR, (tableEnd - grainStart) * SECTOR);
+                switch ((int) (entry >>> 60)) {
+                    case 0 -> {
+                        if (entry != 0) {
+                            throw MalformedInputException.invalid("VMDK SE sparse grain table entry", entry,
+                                    "0 for an unallocated grain", tableAt + index * 8L);
+                        }
+                        ranges.add(guest, length, Allocation.UNALLOCATED, -1, -1);
+                    }
+                    case 1, 2 -> ranges.add(guest, length, Allocation.ZERO, -1, -1);
+                    case 3 -> {
+                        long grain = (entry & 0x0fff000000000000L) >>> 48 | (entry & 0x0000ffffffffffffL) << 12;
+                        long fileOffset = (header.grains() + grain * grainSize) * SECTOR;
+                        if (grain > VmdkDescriptor.MAX_SECTORS || fileOffset + length > fileSize) {
+                            throw MalformedInputException.outOfRange("VMDK SE sparse grain end", fileOffset + length,
+                                    fileSize, tableAt + index * 8L);
+                        }
+                        ranges.add(guest, length, Allocation.DATA, extentIndex, fileOffset);
+                    }
+                    default -> throw MalformedInputException.invalid("VMDK SE sparse grain table entry type",
+                            entry >>> 60, "0, 1, 2 or 3", tableAt + index * 8L);
+                }
+            }
+        }
+        if (sectors > end) {
+            ranges.add(guestOffset + end * SECTOR, (sectors - end) * SECTOR, Allocation.UNALLOCATED, -1, -1);
+        }
     }
 
     /** Maps {@code sectors} guest sectors from {@code guestOffset} through the extent's GD and GTs. */
@@ -249,7 +399,8 @@ public final class VmdkImage implements RandomAccessSource {
 
     /**
      * The footer of a streamOptimized extent written in VMware's layout: a header copy that holds the real
-     * gdOffset, in the sector before the end-of-stream marker and after a footer marker.
+     * gdOffset, in the sector before the end-of-stream marker and after a footer marker (checked as
+     * qemu checks them).
      */
     private static SparseExtentHeader footer(RandomAccessSource extent) throws IOException {
         long size = extent.size();
@@ -261,6 +412,11 @@ public final class VmdkImage implements RandomAccessSource {
         if (u32(marker, 8) != 0 || u32(marker, 12) != MARKER_FOOTER) {
             throw MalformedInputException.invalid("VMDK footer marker type", u32(marker, 12), MARKER_FOOTER
                     + " with size 0", markerAt + 12);
+        }
+        byte[] endOfStream = SourceReads.read(extent, size - SECTOR, 16, 16, "VMDK end-of-stream marker");
+        if (u64(endOfStream, 0) != 0 || u32(endOfStream, 8) != 0 || u32(endOfStream, 12) != 0) {
+            throw MalformedInputException.invalid("VMDK end-of-stream marker type", u32(endOfStream, 12),
+                    "0 with sector count and size 0", size - SECTOR);
         }
         SparseExtentHeader footer = SparseExtentHeader.read(extent, size - 2L * SECTOR);
         if (footer.gdOffset() == SparseExtentHeader.GD_AT_END) {

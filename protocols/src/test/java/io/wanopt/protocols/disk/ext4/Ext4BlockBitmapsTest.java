@@ -28,6 +28,7 @@ class Ext4BlockBitmapsTest {
 
     private static final Pattern GROUP_FREE = Pattern.compile("(?m)^  Free blocks: ?(.*)$");
     private static final Pattern FREE_COUNT = Pattern.compile("(?m)^Free blocks:\\s+(\\d+)$");
+    private static final Pattern CLUSTER_SIZE = Pattern.compile("(?m)^Cluster size:\\s+(\\d+)$");
 
     @TempDir
     Path dir;
@@ -40,11 +41,14 @@ class Ext4BlockBitmapsTest {
     @ParameterizedTest
     @ValueSource(strings = {"-b 1024", "-b 4096 -g 2048", "-b 4096 -g 2048 -O ^64bit,^metadata_csum,uninit_bg",
             "-b 1024 -O ^flex_bg", "-b 1024 -g 1024 -O meta_bg,^resize_inode",
-        "-b 4096 -g 1024 -O meta_bg,^resize_inode,^64bit,^flex_bg"})
+        "-b 4096 -g 1024 -O meta_bg,^resize_inode,^64bit,^flex_bg", "-b 1024 -C 4096 -O bigalloc -g 8192",
+        "-b 4096 -C 65536 -O bigalloc"})
     void freeBlocksMatchDumpe2fs(String options) throws Exception {
         assumeInstalled("mkfs.ext4", "dumpe2fs");
         Path fs = makeFileSystem(options);
-        assertTrue(run("dumpe2fs", fs.toString()).contains("BLOCK_UNINIT") || options.contains("flex_bg"),
+        // mkfs leaves no group BLOCK_UNINIT without flex_bg or with bigalloc.
+        assertTrue(run("dumpe2fs", fs.toString()).contains("BLOCK_UNINIT") || options.contains("flex_bg")
+                || options.contains("bigalloc"),
                 "fixture has BLOCK_UNINIT groups");
         assertMatchesDumpe2fs(fs);
     }
@@ -135,12 +139,17 @@ class Ext4BlockBitmapsTest {
         try (FileSource source = FileSource.open(fs)) {
             FileSystemUsage usage = Ext4BlockBitmaps.read(source);
             assertEquals(Long.parseLong(count.group(1)), usage.freeBlocks());
-            assertEquals(dumpe2fsFreeRanges(dump, usage.blockSize()), usage.free());
+            Matcher cluster = CLUSTER_SIZE.matcher(dump);
+            long blocksPerCluster = cluster.find() ? Long.parseLong(cluster.group(1)) / usage.blockSize() : 1;
+            assertEquals(dumpe2fsFreeRanges(dump, usage.blockSize(), blocksPerCluster), usage.free());
         }
     }
 
-    /** The per-group "Free blocks: a-b, c" lists of dumpe2fs, merged into byte ranges. */
-    private static List<ByteRange> dumpe2fsFreeRanges(String dump, long blockSize) {
+    /**
+     * The per-group "Free blocks: a-b, c" lists of dumpe2fs, merged into byte ranges. With bigalloc the
+     * numbers are the first blocks of free clusters.
+     */
+    private static List<ByteRange> dumpe2fsFreeRanges(String dump, long blockSize, long blocksPerCluster) {
         List<ByteRange> ranges = new ArrayList<>();
         Matcher m = GROUP_FREE.matcher(dump);
         while (m.find()) {
@@ -150,7 +159,7 @@ class Ext4BlockBitmapsTest {
                 }
                 String[] ends = item.strip().split("-");
                 long first = Long.parseLong(ends[0]);
-                long last = Long.parseLong(ends[ends.length - 1]);
+                long last = Long.parseLong(ends[ends.length - 1]) + blocksPerCluster - 1;
                 ByteRange range = new ByteRange(first * blockSize, (last - first + 1) * blockSize);
                 if (!ranges.isEmpty() && ranges.get(ranges.size() - 1).end() == range.offset()) {
                     ByteRange previous = ranges.remove(ranges.size() - 1);

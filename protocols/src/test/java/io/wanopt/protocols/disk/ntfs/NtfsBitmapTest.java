@@ -11,6 +11,7 @@ import io.wanopt.protocols.disk.ByteRange;
 import io.wanopt.protocols.disk.FileSource;
 import io.wanopt.protocols.disk.FileSystemUsage;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,39 @@ class NtfsBitmapTest {
             FileSystemUsage usage = NtfsBitmap.read(source);
             assertEquals(List.of(), usage.free());
             assertTrue(usage.allInUseReason().orElseThrow().contains("dirty"));
+        }
+    }
+
+    /**
+     * A root hiberfil.sys starting with "hibr" (non-resident, and resident in upper case) means Windows
+     * hibernated; "wake" means it resumed. Enough other files push the root index into INDX blocks.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hibr:8192", "HIBR:64", "wake:8192"})
+    void hibernatedVolumeIsWhollyInUse(String spec) throws Exception {
+        assumeInstalled("mkntfs", "ntfscp", "ntfsls");
+        String magic = spec.split(":")[0];
+        Path volume = makeVolume(4096);
+        Path file = dir.resolve("file");
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(file, "file " + i);
+            run("ntfscp", volume.toString(), file.toString(), "some-longer-file-name-" + i + ".txt");
+        }
+        byte[] hiberfil = new byte[Integer.parseInt(spec.split(":")[1])];
+        new Random(7).nextBytes(hiberfil);
+        System.arraycopy(magic.getBytes(StandardCharsets.US_ASCII), 0, hiberfil, 0, 4);
+        Files.write(file, hiberfil);
+        run("ntfscp", volume.toString(), file.toString(), "hiberfil.sys");
+        assertTrue(run("ntfsls", volume.toString()).contains("hiberfil.sys"));
+        try (FileSource source = FileSource.open(volume)) {
+            FileSystemUsage usage = NtfsBitmap.read(source);
+            if (magic.equals("wake")) {
+                assertTrue(usage.allInUseReason().isEmpty(), usage.allInUseReason().toString());
+                assertTrue(usage.freeBlocks() > 0);
+            } else {
+                assertEquals(List.of(), usage.free());
+                assertTrue(usage.allInUseReason().orElseThrow().contains("hibernated"));
+            }
         }
     }
 

@@ -38,6 +38,7 @@ public final class Main {
               demo [--size S --rate R --rtt T]     copy a file through two appliances over an emulated WAN
               wan-emulator --listen ADDR:PORT --to HOST:PORT --rate R --rtt T [--queue SIZE]
                                                    relay TCP through an emulated slow, long link
+              inspect FILE [--json]                what a VMDK or raw disk holds and what a move would send
               version                              print the version
               help                                 print this text
             """;
@@ -75,6 +76,9 @@ public final class Main {
                 }
                 case "wan-emulator" -> {
                     return WanEmulatorCommand.run(rest, out, err);
+                }
+                case "inspect" -> {
+                    return InspectCommand.run(rest, out, err);
                 }
                 case "run" -> {
                     return Daemon.run(rest, err);

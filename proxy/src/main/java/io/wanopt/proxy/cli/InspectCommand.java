@@ -103,7 +103,8 @@ final class InspectCommand {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%s: %s, file size %s%n", file, format, size(Files.size(file))));
         text.append(String.format(Locale.ROOT, "guest disk: %s, partition table %s%n", size(map.size()), map.scheme()));
-        text.append(String.format(Locale.ROOT, "  in use %s, free in the guest (stale data or never written) %s, zero %s, unallocated %s%n",
+        text.append(String.format(Locale.ROOT,
+                "  in use %s, free in the guest (stale data or never written) %s, zero %s, unallocated %s%n",
                 size(map.bytes(State.IN_USE)), size(map.bytes(State.FREE)), size(map.bytes(State.ZERO)),
                 size(map.bytes(State.UNALLOCATED))));
         int number = 1;

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.wanopt.config.Rates;
 import io.wanopt.harness.Commands;
 import io.wanopt.harness.FileDigest;
+import io.wanopt.harness.FileTrees;
 import io.wanopt.harness.HostTools;
 import io.wanopt.harness.NfsClient;
 import io.wanopt.harness.NfsServer;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,7 +166,7 @@ public final class VmMove {
         try {
             bench.run(options, String.join(" ", args));
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -315,7 +315,7 @@ public final class VmMove {
                         local -> mover.copy(entries, file.getFileName().toString(), local));
             }
         } finally {
-            deleteTree(sitesDir);
+            FileTrees.delete(sitesDir);
         }
     }
 
@@ -455,17 +455,6 @@ public final class VmMove {
             Files.createLink(target, file);
         } catch (IOException | UnsupportedOperationException e) {
             Files.copy(file, target);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

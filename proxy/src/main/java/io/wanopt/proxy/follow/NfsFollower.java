@@ -2,6 +2,7 @@ package io.wanopt.proxy.follow;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.CodecCounters.Kind;
@@ -27,8 +28,9 @@ import java.util.List;
  * last-fragment bit, message type CALL, RPC version 2); the client is the LAN side of a flow this
  * appliance accepted and the far side of one it opened. Records from the LAN are held until whole
  * (at most {@code max-record-size}); records to the LAN are only observed, to match replies to
- * calls. Anything the parsers do not understand crosses as generic stream bytes; a framing error
- * ends following for the rest of the flow, again as generic bytes. Confined to the flow's event loop.
+ * calls. What is held are the flow's own buffers, retained, not copies. Anything the parsers do not
+ * understand crosses as generic stream bytes; a framing error ends following for the rest of the
+ * flow, again as generic bytes. Confined to the flow's event loop.
  */
 public final class NfsFollower {
 
@@ -40,6 +42,8 @@ public final class NfsFollower {
     private static final int RPC_CALL = 0;
     private static final int RPC_VERSION = 2;
     private static final int MAX_FRAGMENTS = 1024;
+    /** LAN reads held at once before the composite consolidates them (a 4 MiB record in 64 KiB reads is 64). */
+    private static final int MAX_HELD_COMPONENTS = 256;
 
     private final boolean lanIsClient;
     private final int chunkSize;
@@ -55,8 +59,8 @@ public final class NfsFollower {
     private final byte[] chunk;
     private State state = State.UNDECIDED;
     private boolean observing = true;
-    private ByteBuf fromLan;
-    private ByteBuf toLan;
+    private CompositeByteBuf fromLan;
+    private CompositeByteBuf toLan;
 
     /**
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
@@ -110,7 +114,7 @@ public final class NfsFollower {
                 record.release();
             }
         }
-        fromLan.discardSomeReadBytes();
+        fromLan.discardReadComponents();
     }
 
     /** Observes bytes written to the LAN (not consumed, not released) to match replies to their calls. */
@@ -143,7 +147,7 @@ public final class NfsFollower {
                 record.release();
             }
         }
-        toLan.discardSomeReadBytes();
+        toLan.discardReadComponents();
     }
 
     /** One line per file whose data this side encoded: name, VMDK or not, bytes, new bytes on the WAN; empty if none. */
@@ -186,12 +190,12 @@ public final class NfsFollower {
                 && data.getInt(index + 8) == RPC_CALL && data.getInt(index + 12) == RPC_VERSION;
     }
 
-    private ByteBuf append(ByteBuf held, ByteBuf data) {
+    /** Holds {@code data} (the caller's) behind what is held, by reference: records are sliced, not copied. */
+    private CompositeByteBuf append(CompositeByteBuf held, ByteBuf data) {
         if (held == null) {
-            held = allocator.heapBuffer(Math.max(data.readableBytes(), 64 << 10));
+            held = allocator.compositeBuffer(MAX_HELD_COMPONENTS);
         }
-        held.writeBytes(data, data.readerIndex(), data.readableBytes());
-        return held;
+        return held.addComponent(true, data.retainedDuplicate());
     }
 
     /** Decodes a record; null when the parsers cannot follow it (it then crosses as it is). */

@@ -484,7 +484,8 @@ final class Flow {
         inFlight.clear();
         tunnel.unregister(this, abortReason != null);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        String files = nfs == null || nfs.filesSummary().isEmpty() ? "" : "; NFS files: " + nfs.filesSummary();
+        String nfsFiles = nfs == null ? "" : nfs.filesSummary();
+        String files = nfsFiles.isEmpty() ? "" : "; NFS files: " + nfsFiles;
         if (abortReason == null) {
             LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary() + files);
         } else {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wanopt.cache.codec.CodecCounters.Kind;
+import io.wanopt.harness.FileTrees;
 import io.wanopt.harness.Sites;
 import io.wanopt.proxy.TrafficCounters;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class DictionaryTest {
     void aWipedStoreGetsANewEpochAndIsSentLiterals() throws Exception {
         afterFirstPass(14, (sites, stream) -> {
         sites.close();
-        deleteTree(sites.dir().resolve("store-dc"));
+        FileTrees.delete(sites.dir().resolve("store-dc"));
         sites.restart();
         passIntact(sites, stream);
         assertEquals(0, sites.datacenter().counters().received.get(Kind.MISSES_REPAIRED),
@@ -138,13 +139,5 @@ class DictionaryTest {
     private static void passIntact(Sites sites, StreamServers.StreamSource stream) throws IOException {
         String[] digests = StreamServers.sendToSink(sites.entry(0), stream, SIZE);
         assertEquals(digests[0], digests[1], "SHA-256 at the client and at the server");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -3,11 +3,10 @@ package io.wanopt.protocols.disk.ext4;
 import static io.wanopt.protocols.disk.ExternalCommand.assumeInstalled;
 import static io.wanopt.protocols.disk.ExternalCommand.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.disk.ByteRange;
+import io.wanopt.protocols.disk.CorruptImages;
 import io.wanopt.protocols.disk.FileSource;
 import io.wanopt.protocols.disk.FileSystemUsage;
 import java.io.IOException;
@@ -105,16 +104,7 @@ class Ext4BlockBitmapsTest {
             {1024 + 0xfe, 48},        // s_desc_size not a power of two
             {2048 + 0x03, 0x7f},      // group 0 bitmap block past the end
         };
-        for (int[] p : patches) {
-            byte[] bad = good.clone();
-            bad[p[0]] = (byte) p[1];
-            Path file = dir.resolve("bad.img");
-            Files.write(file, bad);
-            try (FileSource source = FileSource.open(file)) {
-                assertThrows(MalformedInputException.class, () -> Ext4BlockBitmaps.read(source),
-                        "byte " + p[0] + " = " + p[1]);
-            }
-        }
+        CorruptImages.assertEachPatchRejected(dir, good, patches, Ext4BlockBitmaps::read);
     }
 
     private Path makeFileSystem(String options) throws Exception {

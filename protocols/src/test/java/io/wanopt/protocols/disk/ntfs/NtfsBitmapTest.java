@@ -3,11 +3,10 @@ package io.wanopt.protocols.disk.ntfs;
 import static io.wanopt.protocols.disk.ExternalCommand.assumeInstalled;
 import static io.wanopt.protocols.disk.ExternalCommand.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.disk.ByteRange;
+import io.wanopt.protocols.disk.CorruptImages;
 import io.wanopt.protocols.disk.FileSource;
 import io.wanopt.protocols.disk.FileSystemUsage;
 import java.io.RandomAccessFile;
@@ -108,16 +107,7 @@ class NtfsBitmapTest {
             {(int) mft + 510, 0x55},          // record 0 torn (fix-up mismatch)
             {(int) mft + 0x06, 0x7f},         // update sequence count
         };
-        for (int[] p : patches) {
-            byte[] bad = good.clone();
-            bad[p[0]] = (byte) p[1];
-            Path file = dir.resolve("bad.img");
-            Files.write(file, bad);
-            try (FileSource source = FileSource.open(file)) {
-                assertThrows(MalformedInputException.class, () -> NtfsBitmap.read(source),
-                        "byte " + p[0] + " = " + p[1]);
-            }
-        }
+        CorruptImages.assertEachPatchRejected(dir, good, patches, NtfsBitmap::read);
     }
 
     private Path makeVolume(int clusterSize) throws Exception {

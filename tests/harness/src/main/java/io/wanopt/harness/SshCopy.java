@@ -40,15 +40,16 @@ public final class SshCopy {
 
     /**
      * {@code rsync -z} of {@code remote} (absolute, on the server) to {@code local}: a delta transfer when
-     * {@code local} already exists (e.g. the previous version). rsync's quick check skips the copy when
-     * size and modification time both match; the copy gets the current time, so a later version differs.
+     * {@code local} already exists (e.g. the previous version), never skipped by rsync's size-and-time check.
      */
     public static RsyncStats rsyncCompressed(SshServer server, InetSocketAddress via, Path remote, Path local,
             Duration timeout) throws IOException {
         Path target = prepareTarget(local);
         List<String> ssh = new ArrayList<>(List.of(HostTools.executable("ssh"), "-p", Integer.toString(via.getPort())));
         ssh.addAll(server.clientOptions());
-        List<String> command = List.of(HostTools.executable("rsync"), "-z", "--stats",
+        // --ignore-times: a local file of the same size and second is still compared block by block,
+        // not skipped as up to date (rsync's quick check), so the copy always ends equal to the remote.
+        List<String> command = List.of(HostTools.executable("rsync"), "-z", "--ignore-times", "--stats",
                 "-e", remoteShell(ssh), remoteSpec(via, remote), target.toString());
         String output = Commands.run(timeout, command);
         return new RsyncStats(bytes(LITERAL, output, command), bytes(MATCHED, output, command));

@@ -1,5 +1,7 @@
 package io.wanopt.config;
 
+import java.time.Duration;
+
 /**
  * {@code wanopt.protocols}: how the appliance follows the file protocols it understands.
  *
@@ -7,6 +9,19 @@ package io.wanopt.config;
  * @param followNfs whether ONC RPC connections (NFS, MOUNT) are followed
  * @param nfsMaxRecordSize largest RPC record held whole
  * @param nfsMaxPendingCalls calls remembered per connection until answered
+ * @param nfsReadAhead read-ahead of sequential NFS reads
  */
-public record ProtocolSettings(int fileChunkSize, boolean followNfs, int nfsMaxRecordSize, int nfsMaxPendingCalls) {
+public record ProtocolSettings(int fileChunkSize, boolean followNfs, int nfsMaxRecordSize, int nfsMaxPendingCalls,
+        ReadAhead nfsReadAhead) {
+
+    /**
+     * {@code wanopt.protocols.nfs.read-ahead}.
+     *
+     * @param enabled whether this appliance reads ahead of (next to the server) and answers from
+     *     read-ahead for (next to the client) sequential readers
+     * @param maxWindow most bytes read ahead of one connection and not yet asked for
+     * @param maxAge read-ahead data older than this is dropped, never served
+     */
+    public record ReadAhead(boolean enabled, int maxWindow, Duration maxAge) {
+    }
 }

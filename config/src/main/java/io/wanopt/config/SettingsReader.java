@@ -50,6 +50,8 @@ final class SettingsReader {
     private static final int MAX_FILE_CHUNK_SIZE = 1 << 20;
     /** An RPC record smaller than this could not hold a READ reply with any data worth cutting. */
     private static final int MIN_RPC_RECORD = 64 * 1024;
+    /** Two 1 MiB reads, what libnfs and the Linux client ask for at once. */
+    private static final int MIN_READ_AHEAD_WINDOW = 2 << 20;
     private static final int MIN_ZSTD_LEVEL = 1;
     private static final int MAX_ZSTD_LEVEL = 19;
     /** Key, certificate and CA files are small; anything larger is not what the admin meant. */
@@ -291,8 +293,11 @@ final class SettingsReader {
         if (maxPendingCalls < 1) {
             throw nfs.fail("max-pending-calls", maxPendingCalls + " is below the minimum of 1");
         }
+        Section readAhead = nfs.section("read-ahead");
         return new ProtocolSettings(fileChunkSize, nfs.bool("follow"), nfs.intBytes("max-record-size", MIN_RPC_RECORD),
-                maxPendingCalls);
+                maxPendingCalls, new ProtocolSettings.ReadAhead(readAhead.bool("enabled"),
+                        readAhead.intBytes("max-window", MIN_READ_AHEAD_WINDOW),
+                        readAhead.duration("max-age", Duration.ofMillis(1))));
     }
 
     private List<PeerSettings> peers(Section root, String applianceId) throws ConfigError {

@@ -191,6 +191,6 @@ public final class Appliance implements AutoCloseable {
         tunnels.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         store.close();
-        LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary());
+        LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary() + "; " + followCounters);
     }
 }

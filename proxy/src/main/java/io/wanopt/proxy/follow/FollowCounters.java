@@ -14,6 +14,15 @@ public final class FollowCounters {
     private final AtomicLong notUnderstoodRecords = new AtomicLong();
     private final AtomicLong malformedRecords = new AtomicLong();
     private final AtomicLong flowsGivenUp = new AtomicLong();
+    private final AtomicLong readAheadCalls = new AtomicLong();
+    private final AtomicLong readAheadCalledBytes = new AtomicLong();
+    private final AtomicLong readAheadDropped = new AtomicLong();
+    private final AtomicLong readAheadReceivedBytes = new AtomicLong();
+    private final AtomicLong readsAnswered = new AtomicLong();
+    private final AtomicLong readsAnsweredBytes = new AtomicLong();
+    private final AtomicLong readsWaited = new AtomicLong();
+    private final AtomicLong readAheadDiscardedBytes = new AtomicLong();
+    private final AtomicLong readAheadInvalidations = new AtomicLong();
 
     void followed() {
         followedFlows.incrementAndGet();
@@ -33,6 +42,35 @@ public final class FollowCounters {
 
     void gaveUp() {
         flowsGivenUp.incrementAndGet();
+    }
+
+    void readAheadCalled(long count) {
+        readAheadCalls.incrementAndGet();
+        readAheadCalledBytes.addAndGet(count);
+    }
+
+    void readAheadStale() {
+        readAheadDropped.incrementAndGet();
+    }
+
+    void readAheadReceived(long count) {
+        readAheadReceivedBytes.addAndGet(count);
+    }
+
+    void readAheadAnswered(long count, boolean waited) {
+        readsAnswered.incrementAndGet();
+        readsAnsweredBytes.addAndGet(count);
+        if (waited) {
+            readsWaited.incrementAndGet();
+        }
+    }
+
+    void readAheadDiscarded(long count) {
+        readAheadDiscardedBytes.addAndGet(count);
+    }
+
+    void readAheadInvalidated() {
+        readAheadInvalidations.incrementAndGet();
     }
 
     /** Flows whose client opened with an RPC call. */
@@ -60,9 +98,58 @@ public final class FollowCounters {
         return flowsGivenUp.get();
     }
 
+    /** READs this appliance sent to a server ahead of its clients (next to the server). */
+    public long readAheadCalls() {
+        return readAheadCalls.get();
+    }
+
+    /** Bytes those READs asked for. */
+    public long readAheadCalledBytes() {
+        return readAheadCalledBytes.get();
+    }
+
+    /** Read-ahead replies not sent on because a call that may change files went to the server meanwhile. */
+    public long readAheadDropped() {
+        return readAheadDropped.get();
+    }
+
+    /** Bytes asked for by read-ahead whose replies arrived here (next to the client). */
+    public long readAheadReceivedBytes() {
+        return readAheadReceivedBytes.get();
+    }
+
+    /** Client READs answered from read-ahead (next to the client). */
+    public long readsAnswered() {
+        return readsAnswered.get();
+    }
+
+    /** Bytes those READs asked for. */
+    public long readsAnsweredBytes() {
+        return readsAnsweredBytes.get();
+    }
+
+    /** Client READs answered from read-ahead that had to wait for its reply. */
+    public long readsWaited() {
+        return readsWaited.get();
+    }
+
+    /** Bytes of read-ahead dropped unused: expired, the file changed, or the client read elsewhere. */
+    public long readAheadDiscardedBytes() {
+        return readAheadDiscardedBytes.get();
+    }
+
+    /** Times held read-ahead was dropped because a call may change a file or a reply showed a new version. */
+    public long readAheadInvalidations() {
+        return readAheadInvalidations.get();
+    }
+
     @Override
     public String toString() {
         return "nfs flows " + followedFlows() + ", file-aligned " + alignedBytes() + " bytes, records not understood "
-                + notUnderstoodRecords() + ", malformed " + malformedRecords() + ", flows given up " + flowsGivenUp();
+                + notUnderstoodRecords() + ", malformed " + malformedRecords() + ", flows given up " + flowsGivenUp()
+                + "; read-ahead: " + readAheadCalls() + " READs sent ahead (" + readAheadCalledBytes() + " bytes), "
+                + readAheadDropped() + " dropped; " + readsAnswered() + " client READs answered here ("
+                + readsAnsweredBytes() + " bytes, " + readsWaited() + " waited), " + readAheadDiscardedBytes()
+                + " bytes unused, " + readAheadInvalidations() + " invalidations";
     }
 }

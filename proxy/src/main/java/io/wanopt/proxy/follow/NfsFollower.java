@@ -16,7 +16,11 @@ import io.wanopt.protocols.nfs.NfsLimits;
 import io.wanopt.protocols.nfs.NfsMessage;
 import io.wanopt.protocols.oncrpc.RpcRecord;
 import io.wanopt.protocols.oncrpc.RpcRecordFramer;
+import io.wanopt.protocols.nfs.NfsCall;
+import io.wanopt.protocols.nfs.NfsReply;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Follows ONC RPC (NFS and MOUNT) on one flow, so that READ reply and WRITE call data reaches the
@@ -46,6 +50,9 @@ public final class NfsFollower {
     private static final int MAX_HELD_COMPONENTS = 256;
 
     private final boolean lanIsClient;
+    private final ProtocolSettings settings;
+    private final ChunkEncoder encoder;
+    private final FollowedFlow flow;
     private final int chunkSize;
     private final int maxRecordSize;
     private final ByteBufAllocator allocator;
@@ -61,13 +68,22 @@ public final class NfsFollower {
     private boolean observing = true;
     private CompositeByteBuf fromLan;
     private CompositeByteBuf toLan;
+    /** Next to the client: answers the client's READs from read-ahead. Null when read-ahead is off here. */
+    private final ReadAheadCache readAheadCache;
+    /** Next to the server: reads ahead of the client, once the far appliance said it answers from it. */
+    private ReadAheadSource readAheadSource;
+    /** Bytes from the LAN not sent on (dropped read-ahead replies): stream offsets on the far side exclude them. */
+    private long droppedBytes;
 
     /**
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
      */
     public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
-            FollowCounters counters, CodecCounters sent) {
+            FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FollowedFlow flow, LongSupplier nanoTime) {
         this.lanIsClient = lanIsClient;
+        this.settings = settings;
+        this.encoder = encoder;
+        this.flow = flow;
         this.chunkSize = settings.fileChunkSize();
         this.maxRecordSize = settings.nfsMaxRecordSize();
         this.allocator = allocator;
@@ -77,6 +93,43 @@ public final class NfsFollower {
         this.fromLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         this.toLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         this.chunk = new byte[chunkSize];
+        this.readAheadCache = lanIsClient && settings.nfsReadAhead().enabled()
+                ? new ReadAheadCache(conversation, flow, allocator, settings, counters, nanoTime, this::forward)
+                : null;
+    }
+
+    /** Whether this side answers its client's READs from read-ahead (told to the far side when the flow opens). */
+    public boolean answersFromReadAhead() {
+        return readAheadCache != null;
+    }
+
+    /** Next to the server: the far appliance answers from read-ahead, so read ahead of the client if enabled here. */
+    public void readAheadForPeer() {
+        if (!lanIsClient && settings.nfsReadAhead().enabled() && readAheadSource == null) {
+            readAheadSource = new ReadAheadSource(conversation, flow, allocator, settings, counters);
+        }
+    }
+
+    /** A read-ahead message from the far appliance. */
+    public void fromPeer(ReadAheadMessage message) {
+        if (message instanceof ReadAheadMessage.Done done) {
+            if (readAheadSource != null) {
+                readAheadSource.done(done.xid(), done.outcome());
+                pumpAtBoundary();
+            }
+            return;
+        }
+        if (readAheadCache == null) {
+            flow.fail("read-ahead from the far appliance, which this side did not ask for");
+            return;
+        }
+        if (message instanceof ReadAheadMessage.Call call) {
+            readAheadCache.announced(call.payload());
+        } else if (message instanceof ReadAheadMessage.Reply reply) {
+            readAheadCache.replyFollows(reply.xid(), reply.streamOffset(), reply.length());
+        } else if (message instanceof ReadAheadMessage.Dropped dropped) {
+            readAheadCache.dropped(dropped.xid());
+        }
     }
 
     /** Whether the flow turned out to be RPC and is still followed. */
@@ -84,13 +137,15 @@ public final class NfsFollower {
         return state == State.FOLLOWING;
     }
 
-    /** Feeds bytes read from the LAN (which stay the caller's) to {@code encoder}; full batches go to {@code out}. */
-    public void fromLan(ByteBuf data, ChunkEncoder encoder, List<EncodedBatch> out) {
+    /** Bytes read from the LAN (which stay the caller's): encoded, and the batches sent. */
+    public void fromLan(ByteBuf data) {
+        List<EncodedBatch> out = new ArrayList<>();
         if (state == State.UNDECIDED) {
             decide(data, lanIsClient);
         }
         if (state == State.OFF) {
             encoder.add(data, out);
+            flow.send(out);
             return;
         }
         fromLan = append(fromLan, data);
@@ -99,7 +154,7 @@ public final class NfsFollower {
             try {
                 record = fromLanFramer.poll(fromLan);
             } catch (MalformedInputException e) {
-                counters.gaveUp();
+                giveUp("RPC framing from the " + (lanIsClient ? "client" : "server") + " broke: " + e.getMessage());
                 state = State.OFF;
                 encoder.add(fromLan, out);
                 fromLan.skipBytes(fromLan.readableBytes());
@@ -109,16 +164,40 @@ public final class NfsFollower {
                 break;
             }
             try {
-                encodeRecord(record, encoder, out);
+                fromLanRecord(record, out);
             } finally {
                 record.release();
             }
         }
         fromLan.discardReadComponents();
+        flow.send(out);
     }
 
-    /** Observes bytes written to the LAN (not consumed, not released) to match replies to their calls. */
+    /** Bytes from the far appliance (ownership passes): read-ahead replies taken off, the rest observed and written to the LAN. */
     public void toLan(ByteBuf data) {
+        if (readAheadCache != null) {
+            readAheadCache.fromWan(data, this::toLanStream);
+            if (atToLanRecordBoundary()) {
+                readAheadCache.atRecordBoundary(); // answers to calls that waited for the replies just taken
+            }
+        } else {
+            toLanStream(data);
+        }
+    }
+
+    /** Stream bytes to the LAN: observed (to match replies to calls), then written; ownership passes. */
+    private void toLanStream(ByteBuf data) {
+        observeToLan(data);
+        flow.writeStream(data);
+        if (atToLanRecordBoundary()) {
+            if (readAheadCache != null) {
+                readAheadCache.atRecordBoundary();
+            }
+            pumpAtBoundary();
+        }
+    }
+
+    private void observeToLan(ByteBuf data) {
         if (state == State.UNDECIDED) {
             decide(data, !lanIsClient);
         }
@@ -132,22 +211,81 @@ public final class NfsFollower {
                 record = toLanFramer.poll(toLan);
             } catch (MalformedInputException e) {
                 // Replies can no longer be matched: they cross as generic bytes from now on.
-                counters.gaveUp();
                 observing = false;
                 toLan.release();
                 toLan = null;
+                giveUp("RPC framing to the " + (lanIsClient ? "client" : "server") + " broke: " + e.getMessage());
                 return;
             }
             if (record == null) {
                 break;
             }
             try {
-                decode(record);
+                NfsMessage message = decode(record);
+                if (message instanceof NfsReply reply && readAheadCache != null) {
+                    readAheadCache.observedReply(reply);
+                } else if (message instanceof NfsCall call && readAheadSource != null) {
+                    readAheadSource.clientCall(call, record.payload());
+                }
             } finally {
                 record.release();
             }
         }
         toLan.discardReadComponents();
+    }
+
+    /** Whether the stream to the LAN is between two records, so that a record of the appliance's own may go in. */
+    private boolean atToLanRecordBoundary() {
+        return state == State.FOLLOWING && observing && (toLan == null || !toLan.isReadable());
+    }
+
+    private void pumpAtBoundary() {
+        if (readAheadSource != null && atToLanRecordBoundary()) {
+            readAheadSource.pump();
+        }
+    }
+
+    /**
+     * Following stops in one direction: generic bytes from then on. Once read-ahead has started, its
+     * records can no longer be told apart, so the flow is reset rather than risk wrong bytes.
+     */
+    private void giveUp(String why) {
+        counters.gaveUp();
+        if ((readAheadCache != null && readAheadCache.engaged()) || (readAheadSource != null && readAheadSource.engaged())) {
+            flow.fail(why + " while reading ahead");
+        }
+    }
+
+    /** A record from the LAN: answered from read-ahead, dropped, or encoded (and so sent on). */
+    private void fromLanRecord(RpcRecord record, List<EncodedBatch> out) {
+        NfsMessage message = decode(record);
+        if (message instanceof NfsCall call && readAheadCache != null
+                && readAheadCache.fromClient(call, record, atToLanRecordBoundary())) {
+            return;
+        }
+        if (readAheadSource != null && !(message instanceof NfsCall) && record.payload().readableBytes() >= 4) {
+            int xid = record.payload().getInt(record.payload().readerIndex());
+            ReadAheadSource.ReplyRoute route = readAheadSource.serverReply(xid, (NfsReply) message);
+            if (route == ReadAheadSource.ReplyRoute.DROP) {
+                droppedBytes += record.wire().readableBytes();
+                return;
+            }
+            if (route == ReadAheadSource.ReplyRoute.READ_AHEAD) {
+                flow.tell(new ReadAheadMessage.Reply(xid, record.streamOffset() - droppedBytes,
+                        record.wire().readableBytes()));
+            }
+        }
+        encodeRecord(record, message, out);
+        if (readAheadSource != null && message instanceof NfsReply) {
+            pumpAtBoundary();
+        }
+    }
+
+    /** A client call held for read-ahead that goes to the server after all. */
+    private void forward(RpcRecord record) {
+        List<EncodedBatch> out = new ArrayList<>();
+        encodeRecord(record, null, out);
+        flow.send(out);
     }
 
     /** One line per file whose data this side encoded: name, VMDK or not, bytes, new bytes on the WAN; empty if none. */
@@ -168,6 +306,9 @@ public final class NfsFollower {
         if (toLan != null) {
             toLan.release();
             toLan = null;
+        }
+        if (readAheadCache != null) {
+            readAheadCache.close();
         }
     }
 
@@ -214,9 +355,8 @@ public final class NfsFollower {
     }
 
     /** Header bytes as stream bytes, file data in file-aligned chunks, in wire order. */
-    private void encodeRecord(RpcRecord record, ChunkEncoder encoder, List<EncodedBatch> out) {
+    private void encodeRecord(RpcRecord record, NfsMessage message, List<EncodedBatch> out) {
         ByteBuf wire = record.wire();
-        NfsMessage message = decode(record);
         int position = 0;
         if (message != null) {
             for (FileData region : FileData.of(message)) {
@@ -225,36 +365,35 @@ public final class NfsFollower {
                     continue; // data split by a fragment header: left to the stream
                 }
                 RpcRecord.WireRange range = ranges.get(0);
-                addStream(wire, position, range.offset() - position, encoder, out);
+                addStream(wire, position, range.offset() - position, out);
                 encoder.cutStream(out);
                 long literalBefore = sent.get(Kind.LITERAL_BYTES);
-                addAligned(wire, range, region.fileOffset(), encoder, out);
+                addAligned(wire, range, region.fileOffset(), out);
                 files.data(region.file(), region.fileOffset(), region.written(), wire,
                         wire.readerIndex() + range.offset(), range.length(), sent.get(Kind.LITERAL_BYTES) - literalBefore);
                 position = range.offset() + range.length();
             }
         }
-        addStream(wire, position, wire.readableBytes() - position, encoder, out);
+        addStream(wire, position, wire.readableBytes() - position, out);
     }
 
-    private static void addStream(ByteBuf wire, int offset, int length, ChunkEncoder encoder, List<EncodedBatch> out) {
+    private void addStream(ByteBuf wire, int offset, int length, List<EncodedBatch> out) {
         if (length > 0) {
             encoder.add(wire.slice(wire.readerIndex() + offset, length), out);
         }
     }
 
-    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, long fileOffset, ChunkEncoder encoder,
-            List<EncodedBatch> out) {
+    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, long fileOffset, List<EncodedBatch> out) {
         int start = 0;
         for (int cut : FileBlockCuts.cuts(fileOffset, range.length(), chunkSize)) {
-            addChunk(wire, range.offset() + start, cut - start, encoder, out);
+            addChunk(wire, range.offset() + start, cut - start, out);
             start = cut;
         }
-        addChunk(wire, range.offset() + start, range.length() - start, encoder, out);
+        addChunk(wire, range.offset() + start, range.length() - start, out);
         counters.alignedBytes(range.length());
     }
 
-    private void addChunk(ByteBuf wire, int offset, int length, ChunkEncoder encoder, List<EncodedBatch> out) {
+    private void addChunk(ByteBuf wire, int offset, int length, List<EncodedBatch> out) {
         if (length > 0) {
             wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
             encoder.addChunk(chunk, 0, length, out);

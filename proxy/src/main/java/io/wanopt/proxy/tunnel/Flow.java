@@ -22,7 +22,9 @@ import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.DecodedBatch;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.proxy.TrafficCounters;
+import io.wanopt.proxy.follow.FollowedFlow;
 import io.wanopt.proxy.follow.NfsFollower;
+import io.wanopt.proxy.follow.ReadAheadMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,7 +103,7 @@ final class Flow {
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
         this.nfs = env.protocols().followNfs()
                 ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters(),
-                        counters.sent) : null;
+                        counters.sent, encoder, new FollowerSide(), System::nanoTime) : null;
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);
@@ -123,17 +125,21 @@ final class Flow {
         flow.lan = lan;
         flow.lanConnected = true;
         tunnel.register(flow);
-        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort));
+        int flags = flow.nfs != null && flow.nfs.answersFromReadAhead() ? FrameType.OPEN_ANSWERS_READ_AHEAD : 0;
+        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort, flags));
         lan.pipeline().addLast(flow.new LanHandler());
         flow.requestRead();
         return flow;
     }
 
-    /** An OPEN from the far side: connect to the target on a LAN event loop. */
-    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort) {
+    /** An OPEN from the far side, with its {@link FrameType#OPEN} flags: connect to the target on a LAN event loop. */
+    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort, int flags) {
         EventLoop loop = env.lanGroup().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
                 + targetPort, false);
+        if (flow.nfs != null && (flags & FrameType.OPEN_ANSWERS_READ_AHEAD) != 0) {
+            flow.nfs.readAheadForPeer();
+        }
         tunnel.register(flow);
         new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
@@ -192,6 +198,16 @@ final class Flow {
                 frame.release();
                 onChunkData(chunk, bytes);
             }
+            case FrameType.READ_AHEAD_CALL, FrameType.READ_AHEAD_REPLY, FrameType.READ_AHEAD_DROPPED,
+                    FrameType.READ_AHEAD_DONE -> {
+                ReadAheadMessage message = Frames.readAhead(frame.type, frame.content());
+                frame.release();
+                if (message == null || nfs == null) {
+                    abort(message == null ? "malformed read-ahead frame" : "read-ahead on a flow not followed", true);
+                } else {
+                    nfs.fromPeer(message);
+                }
+            }
             case FrameType.RESET -> {
                 String reason = Frames.readString(frame.content(), 1024);
                 frame.release();
@@ -234,13 +250,13 @@ final class Flow {
                 tailFlush.cancel(false);
                 tailFlush = null;
             }
-            List<EncodedBatch> batches = new ArrayList<>();
             if (nfs != null) {
-                nfs.fromLan(data, encoder, batches);
+                nfs.fromLan(data);
             } else {
+                List<EncodedBatch> batches = new ArrayList<>();
                 encoder.add(data, batches);
+                send(batches);
             }
-            send(batches);
         } finally {
             data.release();
         }
@@ -380,12 +396,18 @@ final class Flow {
 
     private void deliver(DecodedBatch batch) {
         ByteBuf data = batch.assemble(tunnel.alloc());
+        if (nfs != null) {
+            nfs.toLan(data);
+        } else {
+            writeStream(data);
+        }
+    }
+
+    /** Writes stream bytes to the LAN; they are credited to the far side once written. */
+    private void writeStream(ByteBuf data) {
         int length = data.readableBytes();
         unwritten += length;
         counters.lanOut(length);
-        if (nfs != null) {
-            nfs.toLan(data);
-        }
         lastWrite = lan.writeAndFlush(data);
         lastWrite.addListener(f -> {
             if (f.isSuccess()) {
@@ -491,6 +513,53 @@ final class Flow {
         } else {
             LOG.warning(() -> "flow " + description + " reset after " + millis + " ms (" + abortReason + "): "
                     + counters.summary() + files);
+        }
+    }
+
+    /** What the NFS follower does to this flow. */
+    private final class FollowerSide implements FollowedFlow {
+
+        @Override
+        public void send(List<EncodedBatch> batches) {
+            Flow.this.send(batches);
+        }
+
+        @Override
+        public void writeStream(ByteBuf bytes) {
+            Flow.this.writeStream(bytes);
+        }
+
+        @Override
+        public void tookStream(int length) {
+            unwritten += length;
+            onLanWritten(length);
+        }
+
+        @Override
+        public void writeRecord(ByteBuf record) {
+            counters.lanOut(record.readableBytes());
+            lastWrite = lan.writeAndFlush(record);
+            lastWrite.addListener(f -> {
+                if (!f.isSuccess()) {
+                    abort("LAN write failed: " + f.cause().getMessage(), true);
+                }
+            });
+        }
+
+        @Override
+        public boolean acceptsRecords() {
+            return !closed && lanConnected && !finReceived;
+        }
+
+        @Override
+        public void tell(ReadAheadMessage message) {
+            control(Frames.readAhead(tunnel.alloc(), id, message));
+        }
+
+        @Override
+        public void fail(String reason) {
+            // later: the follower is in the middle of its buffers, which the reset releases
+            executor.execute(() -> abort(reason, true));
         }
     }
 

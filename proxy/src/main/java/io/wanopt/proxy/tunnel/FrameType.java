@@ -8,8 +8,13 @@ final class FrameType {
 
     /** u8 protocol version, u16+UTF-8 appliance id, 16-byte store epoch. First frame each way. */
     static final int HELLO = 1;
-    /** flow id, u16+UTF-8 target host, u16 target port: open a LAN connection on the far side. */
+    /**
+     * flow id, u16+UTF-8 target host, u16 target port, u8 flags ({@link #OPEN_ANSWERS_READ_AHEAD}):
+     * open a LAN connection on the far side.
+     */
     static final int OPEN = 2;
+    /** OPEN flag: the opener answers its client's NFS READs from read-ahead, so the far side may read ahead. */
+    static final int OPEN_ANSWERS_READ_AHEAD = 1;
     /** flow id, batch body ({@code io.wanopt.cache.codec.BatchFormat}). */
     static final int DATA = 3;
     /** flow id: the sender's LAN side sent FIN; no DATA follows. */
@@ -29,10 +34,23 @@ final class FrameType {
     static final int PING = 9;
     /** u64 the PING's value echoed. */
     static final int PONG = 10;
+    /** flow id, RPC payload of a READ the server-side appliance sent ahead of the client. */
+    static final int READ_AHEAD_CALL = 11;
+    /** flow id, u32 xid, u64 stream offset, u32 length: where the reply to read-ahead call xid lies in the stream. */
+    static final int READ_AHEAD_REPLY = 12;
+    /** flow id, u32 xid: read-ahead call xid gets no reply. */
+    static final int READ_AHEAD_DROPPED = 13;
+    /** flow id, u32 xid, u8 outcome: the client-side appliance is done with read-ahead call xid. */
+    static final int READ_AHEAD_DONE = 14;
 
     /** Version of this frame set, exchanged in HELLO. */
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = 2;
 
     private FrameType() {
+    }
+
+    /** Whether frames of {@code type} belong to a flow (their payload starts with the flow id). */
+    static boolean isFlowFrame(int type) {
+        return type >= OPEN && type <= CHUNK_DATA || type >= READ_AHEAD_CALL && type <= READ_AHEAD_DONE;
     }
 }

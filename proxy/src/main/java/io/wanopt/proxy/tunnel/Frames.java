@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.wanopt.cache.ChunkId;
+import io.wanopt.proxy.follow.ReadAheadMessage;
 import java.nio.charset.StandardCharsets;
 
 /** Builds tunnel frames ({@link FrameType}). */
@@ -21,11 +22,66 @@ final class Frames {
         return finish(buf);
     }
 
-    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port) {
+    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port, int flags) {
         ByteBuf buf = flowStart(alloc, FrameType.OPEN, flowId, 64);
         writeString(buf, host);
         buf.writeShort(port);
+        buf.writeByte(flags);
         return finish(buf);
+    }
+
+    static ByteBuf readAhead(ByteBufAllocator alloc, int flowId, ReadAheadMessage message) {
+        if (message instanceof ReadAheadMessage.Call call) {
+            ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_CALL, flowId, call.payload().length);
+            buf.writeBytes(call.payload());
+            return finish(buf);
+        }
+        if (message instanceof ReadAheadMessage.Reply reply) {
+            ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_REPLY, flowId, 16);
+            buf.writeInt(reply.xid());
+            buf.writeLong(reply.streamOffset());
+            buf.writeInt(reply.length());
+            return finish(buf);
+        }
+        if (message instanceof ReadAheadMessage.Dropped dropped) {
+            ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_DROPPED, flowId, 4);
+            buf.writeInt(dropped.xid());
+            return finish(buf);
+        }
+        ReadAheadMessage.Done done = (ReadAheadMessage.Done) message;
+        ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_DONE, flowId, 5);
+        buf.writeInt(done.xid());
+        buf.writeByte(done.outcome().ordinal());
+        return finish(buf);
+    }
+
+    /** The read-ahead message in a READ_AHEAD_* frame's payload; null when malformed. */
+    static ReadAheadMessage readAhead(int type, ByteBuf in) {
+        int length = in.readableBytes();
+        switch (type) {
+            case FrameType.READ_AHEAD_CALL -> {
+                byte[] payload = new byte[length];
+                in.readBytes(payload);
+                return new ReadAheadMessage.Call(payload);
+            }
+            case FrameType.READ_AHEAD_REPLY -> {
+                return length == 16 ? new ReadAheadMessage.Reply(in.readInt(), in.readLong(), in.readInt()) : null;
+            }
+            case FrameType.READ_AHEAD_DROPPED -> {
+                return length == 4 ? new ReadAheadMessage.Dropped(in.readInt()) : null;
+            }
+            case FrameType.READ_AHEAD_DONE -> {
+                if (length != 5) {
+                    return null;
+                }
+                int xid = in.readInt();
+                ReadAheadMessage.Outcome outcome = ReadAheadMessage.Outcome.of(in.readUnsignedByte());
+                return outcome == null ? null : new ReadAheadMessage.Done(xid, outcome);
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /** A DATA frame around {@code body}, whose ownership passes to the frame. */

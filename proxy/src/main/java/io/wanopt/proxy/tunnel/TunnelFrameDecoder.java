@@ -38,12 +38,12 @@ final class TunnelFrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(4);
         int type = in.readUnsignedByte();
         int payloadLength = (int) length - 1;
-        if (type < FrameType.HELLO || type > FrameType.PONG) {
+        if (type < FrameType.HELLO || type > FrameType.READ_AHEAD_DONE) {
             in.skipBytes(in.readableBytes());
             throw new MalformedInputException("unknown tunnel frame type " + type + " at offset " + frameOffset);
         }
         int flowId = 0;
-        if (type >= FrameType.OPEN && type <= FrameType.CHUNK_DATA) {
+        if (FrameType.isFlowFrame(type)) {
             if (payloadLength < 4) {
                 in.skipBytes(in.readableBytes());
                 throw new MalformedInputException("tunnel frame of type " + type + " too short for a flow id ("

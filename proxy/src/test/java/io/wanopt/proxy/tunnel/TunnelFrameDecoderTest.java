@@ -25,7 +25,7 @@ class TunnelFrameDecoderTest {
     private static byte[] sampleStream() {
         List<ByteBuf> frames = new ArrayList<>();
         frames.add(Frames.hello(ALLOC, "branch-1", new byte[16]));
-        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445));
+        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445, 0));
         frames.add(Frames.data(ALLOC, 2, Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 10, 0, 0})));
         frames.add(Frames.credit(ALLOC, 2, 65536, 1024));
         frames.add(Frames.chunkRequest(ALLOC, 2, ChunkId.of(new byte[] {1, 2, 3}, 0, 3)));
@@ -128,7 +128,7 @@ class TunnelFrameDecoderTest {
             }
             TunnelFrame frame;
             while ((frame = channel.readInbound()) != null) {
-                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.PONG);
+                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.READ_AHEAD_DONE);
                 frame.release();
             }
             channel.finishAndReleaseAll();

@@ -1,0 +1,64 @@
+package io.wanopt.proxy.follow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.wanopt.cache.codec.EncodedBatch;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A flow for follower tests: keeps what the follower sent, wrote and told, in order. */
+final class RecordingFlow implements FollowedFlow {
+
+    /** Encoded batches sent to the far appliance (released by the test). */
+    final List<EncodedBatch> batches;
+    /** Stream bytes written to the LAN. */
+    final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    /** Records of the appliance's own written to the LAN. */
+    final List<byte[]> records = new ArrayList<>();
+    final List<ReadAheadMessage> told = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    long took;
+    boolean acceptsRecords = true;
+
+    RecordingFlow(List<EncodedBatch> batches) {
+        this.batches = batches;
+    }
+
+    @Override
+    public void send(List<EncodedBatch> sent) {
+        batches.addAll(sent);
+    }
+
+    @Override
+    public void writeStream(ByteBuf bytes) {
+        stream.writeBytes(ByteBufUtil.getBytes(bytes));
+        bytes.release();
+    }
+
+    @Override
+    public void tookStream(int length) {
+        took += length;
+    }
+
+    @Override
+    public void writeRecord(ByteBuf record) {
+        records.add(ByteBufUtil.getBytes(record));
+        record.release();
+    }
+
+    @Override
+    public boolean acceptsRecords() {
+        return acceptsRecords;
+    }
+
+    @Override
+    public void tell(ReadAheadMessage message) {
+        told.add(message);
+    }
+
+    @Override
+    public void fail(String reason) {
+        failures.add(reason);
+    }
+}

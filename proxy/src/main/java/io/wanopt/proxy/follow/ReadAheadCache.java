@@ -48,6 +48,9 @@ import java.util.function.LongSupplier;
  */
 final class ReadAheadCache {
 
+    /** Fragments a record held here may have, as in the follower. */
+    private static final int MAX_FRAGMENTS = 1024;
+
     /** A read-ahead call announced by the far appliance. */
     private static final class Entry {
         final ReplayableRead read;
@@ -56,8 +59,8 @@ final class ReadAheadCache {
         /** The server's reply (RPC payload), once it arrived. */
         ByteBuf reply;
         long arrivedNanos;
-        /** A client call waiting for the reply, and its XID. */
-        RpcRecord waiting;
+        /** A client call waiting for the reply (its record, copied), and its XID. */
+        ByteBuf waiting;
         int waitingXid;
 
         Entry(ReplayableRead read) {
@@ -160,7 +163,7 @@ final class ReadAheadCache {
 
     void replyFollows(int xid, long streamOffset, int length) {
         long previousEnd = routes.isEmpty() ? position : routes.peekLast().start() + routes.peekLast().length();
-        if (streamOffset < previousEnd || length <= 0 || length > maxRecordSize + 64 * RpcRecord.FRAGMENT_HEADER_LENGTH) {
+        if (streamOffset < previousEnd || length <= 0 || length > maxRecordSize + MAX_FRAGMENTS * RpcRecord.FRAGMENT_HEADER_LENGTH) {
             flow.fail("read-ahead reply " + xid + " at " + streamOffset + " (" + length + " bytes) overlaps the stream at "
                     + previousEnd + " or breaks the record cap");
             return;
@@ -269,7 +272,9 @@ final class ReadAheadCache {
         if (entry.reply != null) {
             answer(entry, call.xid(), atBoundary, Outcome.USED);
         } else {
-            entry.waiting = record.retain();
+            // a copy: the record is a slice of the follower's buffer, which moves on
+            entry.waiting = allocator.buffer(record.wire().readableBytes()).writeBytes(record.wire(),
+                    record.wire().readerIndex(), record.wire().readableBytes());
             entry.waitingXid = call.xid();
         }
         return true;
@@ -322,16 +327,15 @@ final class ReadAheadCache {
             versionSeen(version, entry);
         }
         if (entry.waiting != null && byXid.containsKey(xid)) {
-            RpcRecord waiting = entry.waiting;
+            entry.waiting.release();
             entry.waiting = null;
-            waiting.release();
             answer(entry, entry.waitingXid, false, Outcome.WAITED);
         }
     }
 
     /** The payload of {@code wire} (a copy) when it is exactly one RPC record; else null. */
     private ByteBuf singleRecordPayload(ByteBuf wire) {
-        RpcRecordFramer framer = new RpcRecordFramer(maxRecordSize, maxRecordSize, 64);
+        RpcRecordFramer framer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         RpcRecord record;
         try {
             record = framer.poll(wire);
@@ -445,10 +449,12 @@ final class ReadAheadCache {
 
     private void forwardWaiting(Entry entry) {
         if (entry.waiting != null) {
-            RpcRecord waiting = entry.waiting;
+            ByteBuf wire = entry.waiting;
             entry.waiting = null;
+            RpcRecord waiting = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS).poll(wire);
+            wire.release();
             try {
-                conversation.decode(waiting.payload().duplicate()); // remembered again, for its reply
+                conversation.decode(waiting.payload()); // remembered again, for its reply
                 forward.accept(waiting);
             } finally {
                 waiting.release();

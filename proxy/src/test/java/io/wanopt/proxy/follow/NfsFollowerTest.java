@@ -1,6 +1,5 @@
 package io.wanopt.proxy.follow;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +16,7 @@ import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.ChunkingSettings;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.config.StoreSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +38,6 @@ class NfsFollowerTest {
     private static final int CHUNK_SIZE = 32 * 1024;
     private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, true, 4 << 20, 64,
             new ProtocolSettings.ReadAhead(false, 32 << 20, java.time.Duration.ofSeconds(5)));
-    private static final byte[] FILE_HANDLE = "vm-disk-handle-01".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
     Path dir;
@@ -177,37 +173,11 @@ class NfsFollowerTest {
         return ByteBufAllocator.DEFAULT.heapBuffer(bytes.length).writeBytes(bytes);
     }
 
-    /** RFC 5531 §9 CALL to NFSv3 READ (RFC 1813 §3.3.6) with AUTH_NONE, as one last fragment. */
     private byte[] readCall(long offset, int count) {
-        ByteBuffer call = ByteBuffer.allocate(256);
-        call.putInt(++nextXid).putInt(0).putInt(2).putInt(100003).putInt(3).putInt(6);
-        call.putInt(0).putInt(0).putInt(0).putInt(0);
-        putOpaque(call, FILE_HANDLE);
-        call.putLong(offset).putInt(count);
-        return record(call);
+        return Nfs3Records.readCall(++nextXid, offset, count);
     }
 
-    /** REPLY, MSG_ACCEPTED, SUCCESS, NFS3_OK, no attributes, count, eof, data. */
     private byte[] readReply(byte[] data) {
-        ByteBuffer reply = ByteBuffer.allocate(64 + data.length);
-        reply.putInt(nextXid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
-        reply.putInt(0).putInt(0).putInt(data.length).putInt(0);
-        putOpaque(reply, data);
-        return record(reply);
-    }
-
-    private static void putOpaque(ByteBuffer buffer, byte[] bytes) {
-        buffer.putInt(bytes.length).put(bytes);
-        buffer.put(new byte[(4 - bytes.length % 4) % 4]);
-    }
-
-    private static byte[] record(ByteBuffer message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int length = message.position();
-        out.writeBytes(ByteBuffer.allocate(4).putInt(0x8000_0000 | length).array());
-        out.write(message.array(), 0, length);
-        byte[] bytes = out.toByteArray();
-        assertArrayEquals(Arrays.copyOfRange(message.array(), 0, length), Arrays.copyOfRange(bytes, 4, bytes.length));
-        return bytes;
+        return Nfs3Records.readReply(nextXid, data);
     }
 }

@@ -1,0 +1,66 @@
+package io.wanopt.proxy.follow;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** NFSv3 records for follower tests (RFC 5531 §9 and RFC 1813 §3.3), each as one last fragment. */
+final class Nfs3Records {
+
+    static final byte[] FILE_HANDLE = "vm-disk-handle-01".getBytes(StandardCharsets.US_ASCII);
+
+    private Nfs3Records() {
+    }
+
+    /** CALL to NFSv3 READ (§3.3.6) of {@link #FILE_HANDLE} with AUTH_NONE. */
+    static byte[] readCall(int xid, long offset, int count) {
+        ByteBuffer call = callHeader(xid, 6, 64);
+        putOpaque(call, FILE_HANDLE);
+        call.putLong(offset).putInt(count);
+        return record(call);
+    }
+
+    /** CALL to NFSv3 WRITE (§3.3.7) of {@link #FILE_HANDLE}, FILE_SYNC, with AUTH_NONE. */
+    static byte[] writeCall(int xid, long offset, byte[] data) {
+        ByteBuffer call = callHeader(xid, 7, 64 + data.length);
+        putOpaque(call, FILE_HANDLE);
+        call.putLong(offset).putInt(data.length).putInt(2);
+        putOpaque(call, data);
+        return record(call);
+    }
+
+    /** REPLY, MSG_ACCEPTED, SUCCESS, NFS3_OK, no attributes, count, eof, data. */
+    static byte[] readReply(int xid, byte[] data) {
+        ByteBuffer reply = ByteBuffer.allocate(64 + data.length);
+        reply.putInt(xid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
+        reply.putInt(0).putInt(0).putInt(data.length).putInt(0);
+        putOpaque(reply, data);
+        return record(reply);
+    }
+
+    /** REPLY, MSG_ACCEPTED, SUCCESS, NFS3_OK, no wcc data, count, FILE_SYNC, verifier. */
+    static byte[] writeReply(int xid, int count) {
+        ByteBuffer reply = ByteBuffer.allocate(64);
+        reply.putInt(xid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
+        reply.putInt(0).putInt(0).putInt(0).putInt(count).putInt(2).putLong(7);
+        return record(reply);
+    }
+
+    private static ByteBuffer callHeader(int xid, int procedure, int argumentsLength) {
+        ByteBuffer call = ByteBuffer.allocate(64 + argumentsLength);
+        call.putInt(xid).putInt(0).putInt(2).putInt(100003).putInt(3).putInt(procedure);
+        call.putInt(0).putInt(0).putInt(0).putInt(0);
+        return call;
+    }
+
+    private static void putOpaque(ByteBuffer buffer, byte[] bytes) {
+        buffer.putInt(bytes.length).put(bytes);
+        buffer.put(new byte[(4 - bytes.length % 4) % 4]);
+    }
+
+    private static byte[] record(ByteBuffer message) {
+        int length = message.position();
+        byte[] bytes = new byte[4 + length];
+        ByteBuffer.wrap(bytes).putInt(0x8000_0000 | length).put(message.array(), 0, length);
+        return bytes;
+    }
+}

@@ -1,6 +1,8 @@
 package io.wanopt.bench.vmmove;
 
 import static io.wanopt.bench.vmmove.MoveResult.NFS;
+import static io.wanopt.bench.vmmove.MoveResult.NFS_V3;
+import static io.wanopt.bench.vmmove.MoveResult.NFS_V4;
 import static io.wanopt.bench.vmmove.MoveResult.NO_PROTOCOL;
 import static io.wanopt.bench.vmmove.MoveResult.PLAIN;
 import static io.wanopt.bench.vmmove.MoveResult.RSYNC;
@@ -8,6 +10,8 @@ import static io.wanopt.bench.vmmove.MoveResult.SCP;
 import static io.wanopt.bench.vmmove.MoveResult.SMB;
 import static io.wanopt.bench.vmmove.MoveResult.SSH;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT;
+import static io.wanopt.bench.vmmove.MoveResult.WANOPT_NO_READ_AHEAD;
+import static io.wanopt.bench.vmmove.MoveResult.WANOPT_READ_AHEAD;
 import static io.wanopt.bench.vmmove.MoveResult.ZSTD;
 
 import java.io.IOException;
@@ -41,14 +45,19 @@ public final class MoveReport {
     public static final int CHART_HEIGHT = 800;
 
     private static final String TITLE = "VM disk move over an emulated WAN";
-    private static final String MISSING = "—";
+    static final String MISSING = "—";
     /** Marks speed-ups measured against another protocol's plain copy. */
     private static final String OTHER_REFERENCE = "†";
-    private static final List<String> PROTOCOL_ORDER = List.of(SMB, NFS, SSH, NO_PROTOCOL);
-    private static final List<String> METHOD_ORDER = List.of(PLAIN, WANOPT, SCP, RSYNC, ZSTD);
+    private static final List<String> PROTOCOL_ORDER = List.of(SMB, NFS, NFS_V3, NFS_V4, SSH, NO_PROTOCOL);
+    private static final List<String> METHOD_ORDER = List.of(PLAIN, WANOPT, WANOPT_NO_READ_AHEAD, WANOPT_READ_AHEAD,
+            SCP, RSYNC, ZSTD);
     private static final Map<String, String> METHOD_DESCRIPTIONS = Map.of(
             PLAIN, "the same copy without wanopt, over the same emulated link: the reference time",
             WANOPT, "the copy through the two wanopt appliances over the emulated link",
+            WANOPT_NO_READ_AHEAD, "the copy through the two wanopt appliances over the emulated link, with"
+                    + " `protocols.nfs.read-ahead.enabled = false` on both",
+            WANOPT_READ_AHEAD, "the copy through the two wanopt appliances over the emulated link, with NFS"
+                    + " read-ahead on (the default)",
             SCP, "scp with compression, over ssh through the same emulated link",
             RSYNC, "rsync with compression, over ssh through the same emulated link; for the next version,"
                     + " against the previous version already at the destination",
@@ -56,6 +65,7 @@ public final class MoveReport {
 
     private final String header;
     private final List<MoveResult> results;
+    private final List<String> sections;
     private final Comparator<MoveResult> rowOrder;
     private final List<String> workloads;
 
@@ -65,8 +75,19 @@ public final class MoveReport {
      *     command line the benchmark ran
      */
     public MoveReport(List<MoveResult> results, String header) {
+        this(results, header, List.of());
+    }
+
+    /**
+     * @param results the moves, in any order
+     * @param header as above
+     * @param sections Markdown sections appended after the summary, each starting with its own
+     *     {@code ##} heading (e.g. a measurement's acceptance figures)
+     */
+    public MoveReport(List<MoveResult> results, String header, List<String> sections) {
         this.results = List.copyOf(results);
         this.header = Objects.requireNonNull(header, "header");
+        this.sections = List.copyOf(sections);
         this.workloads = distinct(MoveResult::workload);
         List<String> protocols = ordered(distinct(MoveResult::protocol), PROTOCOL_ORDER);
         List<String> methods = ordered(distinct(MoveResult::method), METHOD_ORDER);
@@ -115,6 +136,7 @@ public final class MoveReport {
             appendLinkTable(md, link);
         }
         appendSummary(md);
+        sections.forEach(section -> md.append('\n').append(section.strip()).append('\n'));
         return md.toString();
     }
 
@@ -305,11 +327,11 @@ public final class MoveReport {
         return ordered;
     }
 
-    private static String cell(String text) {
+    static String cell(String text) {
         return text.replace("|", "\\|").replace('\n', ' ');
     }
 
-    private static String megabytes(long bytes) {
+    static String megabytes(long bytes) {
         return String.format(Locale.ROOT, "%.1f", bytes / 1e6);
     }
 
@@ -317,7 +339,7 @@ public final class MoveReport {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.1f", fraction * 100) : MISSING;
     }
 
-    private static String times(double factor) {
+    static String times(double factor) {
         return Double.isFinite(factor) ? String.format(Locale.ROOT, "%.1f×", factor) : MISSING;
     }
 

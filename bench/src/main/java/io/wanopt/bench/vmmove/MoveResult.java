@@ -6,13 +6,14 @@ import java.util.Objects;
  * One VM disk file moved by one method over one emulated WAN link, or, for a bytes-only method such as
  * zstd, compressed without being sent.
  *
- * @param protocol {@value #SMB}, {@value #NFS}, {@value #SSH} (scp and rsync) or {@value #NO_PROTOCOL}
+ * @param protocol {@value #SMB}, {@value #NFS}, {@value #NFS_V3} or {@value #NFS_V4} (where the NFS
+ *     version is part of what is compared), {@value #SSH} (scp and rsync) or {@value #NO_PROTOCOL}
  *     (bytes-only methods)
  * @param workload what was moved, e.g. "first VM, cold dictionary", "next version", "clone"
  * @param link the emulated link; {@code null} only for a bytes-only result, which the report then shows
  *     under every link
- * @param method {@value #PLAIN}, {@value #WANOPT}, {@value #SCP}, {@value #RSYNC}, {@value #ZSTD} or
- *     another name
+ * @param method {@value #PLAIN}, {@value #WANOPT}, {@value #WANOPT_NO_READ_AHEAD},
+ *     {@value #WANOPT_READ_AHEAD}, {@value #SCP}, {@value #RSYNC}, {@value #ZSTD} or another name
  * @param file name of the VMDK moved
  * @param fileBytes size of the file moved
  * @param seconds elapsed wall-clock time of the move; {@code NaN} when nothing was timed
@@ -25,6 +26,8 @@ public record MoveResult(String protocol, String workload, LinkSpec link, String
 
     public static final String SMB = "SMB";
     public static final String NFS = "NFS";
+    public static final String NFS_V3 = "NFSv3";
+    public static final String NFS_V4 = "NFSv4";
     /** Protocol of scp and rsync, which have no plain copy of their own. */
     public static final String SSH = "ssh";
     /** Protocol of bytes-only methods. */
@@ -33,6 +36,10 @@ public record MoveResult(String protocol, String workload, LinkSpec link, String
     /** The same copy as {@link #WANOPT} but straight through the emulated link: the reference time. */
     public static final String PLAIN = "plain";
     public static final String WANOPT = "wanopt";
+    /** wanopt with {@code protocols.nfs.read-ahead.enabled = false} on both appliances. */
+    public static final String WANOPT_NO_READ_AHEAD = "wanopt, no read-ahead";
+    /** wanopt with NFS read-ahead on (the default), where it is compared with {@link #WANOPT_NO_READ_AHEAD}. */
+    public static final String WANOPT_READ_AHEAD = "wanopt, read-ahead";
     public static final String SCP = "scp -C";
     public static final String RSYNC = "rsync -z";
     public static final String ZSTD = "zstd -3";

@@ -49,6 +49,10 @@ import java.util.stream.Stream;
  * <p>Per link and protocol the appliances start with empty dictionaries, then move the first
  * version (cold), the next version and a clone, in that order, as an admin would. The copy
  * without wanopt depends only on file, protocol and link, so it runs once for each.
+ *
+ * <p>With {@code --read-ahead} it measures NFS read-ahead instead (issue 4): the first version read
+ * by nfs-cp over NFSv3 and NFSv4 without wanopt, and through wanopt with read-ahead off and on, each
+ * cold and then warm; see {@link ReadAheadReport}.
  */
 public final class VmMove {
 
@@ -63,9 +67,15 @@ public final class VmMove {
     private static final List<LinkSpec> FULL_LINKS = List.of(
             link("10mbit", 140), link("45mbit", 80), link("155mbit", 40));
     private static final Duration COPY_TIMEOUT = Duration.ofHours(2);
+    /** The disk whose VMDK the read-ahead measurement reads, and the link issue 4's figures are for. */
+    private static final String READ_AHEAD_DISK = "linux-v1";
+    private static final LinkSpec READ_AHEAD_LINK = link("10mbit", 140);
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
     private static final String USAGE = "usage: bench/vm-move [--quick] [--layout monolithicSparse|monolithicFlat]"
-            + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh]";
+            + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh]\n"
+            + "       bench/vm-move --read-ahead [--quick] [--layout ...] [--links ...] [--out DIR]\n"
+            + "  --read-ahead: only NFS read-ahead (nfs-cp over NFSv3 and NFSv4: plain, wanopt without and with"
+            + " read-ahead) at 10mbit/140ms and any --links given";
 
     private final Path repo;
     private final Path work;
@@ -86,20 +96,22 @@ public final class VmMove {
     }
 
     /** The options of one run. */
-    private record Options(boolean quick, String layout, List<LinkSpec> links, List<String> protocols, Path out,
-            boolean ssh) {
+    private record Options(boolean quick, boolean readAhead, String layout, List<LinkSpec> links,
+            List<String> protocols, Path out, boolean ssh) {
 
         static Options parse(String[] args, Path repo) {
             boolean quick = false;
+            boolean readAhead = false;
             boolean ssh = true;
             String layout = "monolithicSparse";
             List<LinkSpec> links = null;
-            List<String> protocols = List.of(MoveResult.SMB, MoveResult.NFS);
+            List<String> protocols = null;
             Path out = repo.resolve("docs");
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 switch (option) {
                     case "--quick" -> quick = true;
+                    case "--read-ahead" -> readAhead = true;
                     case "--no-ssh" -> ssh = false;
                     case "--layout" -> layout = value(args, ++i, option);
                     case "--out" -> out = Path.of(value(args, ++i, option)).toAbsolutePath();
@@ -112,6 +124,18 @@ public final class VmMove {
             if (!layout.equals("monolithicSparse") && !layout.equals("monolithicFlat")) {
                 throw new IllegalArgumentException("--layout must be monolithicSparse or monolithicFlat, got " + layout);
             }
+            if (readAhead) {
+                if (protocols != null) {
+                    throw new IllegalArgumentException("--read-ahead reads over NFSv3 and NFSv4 only: no --protocols");
+                }
+                // Issue 4's figures are for 10 Mbit/s 140 ms; other links come on top.
+                List<LinkSpec> given = links == null ? List.of() : links;
+                links = Stream.concat(Stream.of(READ_AHEAD_LINK), given.stream()).distinct().toList();
+                return new Options(quick, true, layout, links, List.of(MoveResult.NFS), out, false);
+            }
+            if (protocols == null) {
+                protocols = List.of(MoveResult.SMB, MoveResult.NFS);
+            }
             for (String protocol : protocols) {
                 if (!protocol.equals(MoveResult.SMB) && !protocol.equals(MoveResult.NFS)) {
                     throw new IllegalArgumentException("--protocols takes smb and nfs, got " + protocol);
@@ -120,7 +144,7 @@ public final class VmMove {
             if (links == null) {
                 links = quick ? List.of(link("45mbit", 80)) : FULL_LINKS;
             }
-            return new Options(quick, layout, links, protocols, out, ssh);
+            return new Options(quick, false, layout, links, protocols, out, ssh);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -151,8 +175,9 @@ public final class VmMove {
             return;
         }
         VmImages.Variant variant = options.quick() ? VmImages.Variant.SMALL : VmImages.Variant.REFERENCE;
-        List<String> missing = HostTools.missing(Stream.of(variant.tools(), SambaServer.TOOLS, NfsServer.TOOLS,
-                SshServer.TOOLS, List.of("zstd")).flatMap(List::stream).distinct().toList());
+        Stream<List<String>> tools = options.readAhead() ? Stream.of(variant.tools(), NfsServer.TOOLS)
+                : Stream.of(variant.tools(), SambaServer.TOOLS, NfsServer.TOOLS, SshServer.TOOLS, List.of("zstd"));
+        List<String> missing = HostTools.missing(tools.flatMap(List::stream).distinct().toList());
         if (!missing.isEmpty()) {
             System.err.println("vm-move: missing " + String.join(", ", missing)
                     + " (as root, ./wanopt test installs them; debootstrap too for the reference images)");
@@ -174,6 +199,34 @@ public final class VmMove {
         log("preparing the %s VM disk images (built once, then cached)", options.quick ? "small" : "reference");
         VmImages images = VmImages.ensure(repo, options.quick ? VmImages.Variant.SMALL : VmImages.Variant.REFERENCE,
                 Duration.ofMinutes(60));
+        List<String> sections = new ArrayList<>();
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            if (options.readAhead()) {
+                sections.add(readAhead(options, images).markdown());
+            } else {
+                moves(options, images);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        String header = "Run on " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
+                + ", " + machine() + ", JDK " + Runtime.version() + ".\n\nCommand: `bench/vm-move"
+                + (arguments.isEmpty() ? "" : " " + arguments) + "` (" + elapsed() + " in all). Images: `"
+                + images.directory().getFileName() + "` (" + options.layout() + "), see tests/vm-images/README.md.";
+        MoveReport report = new MoveReport(results, header, sections);
+        Files.createDirectories(options.out());
+        report.write(options.out(), "vm-move-results");
+        log("wrote %s and %s", options.out().resolve("vm-move-results.md"), options.out().resolve("vm-move-results.png"));
+        sections.forEach(section -> System.out.print("\n" + section));
+        if (results.stream().anyMatch(r -> !r.verified())) {
+            log("A MOVE ARRIVED DAMAGED: see the verified column");
+            System.exit(1);
+        }
+    }
+
+    /** The VM moves: every version over each protocol and link, plain and through wanopt, and over ssh. */
+    private void moves(Options options, VmImages images) throws Exception {
         Map<Workload, Path> files = new LinkedHashMap<>();
         for (Workload workload : WORKLOADS) {
             files.put(workload, movedFile(images, workload.disk(), options.layout()));
@@ -181,7 +234,6 @@ public final class VmMove {
         for (Path file : files.values()) {
             sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
         }
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (SambaServer samba = SambaServer.start(work.resolve("samba"), HostTools.freeLoopbackPort());
                 NfsServer nfs = startNfs(files.values());
                 SshServer ssh = options.ssh() ? SshServer.start(work.resolve("ssh"), HostTools.freeLoopbackPort()) : null) {
@@ -194,7 +246,8 @@ public final class VmMove {
             for (LinkSpec link : options.links()) {
                 LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
                 for (String protocol : options.protocols()) {
-                    Mover mover = protocol.equals(MoveResult.SMB) ? new SmbMover(samba) : new NfsMover(nfs);
+                    Mover mover = protocol.equals(MoveResult.SMB) ? new SmbMover(samba)
+                            : new NfsMover(nfs, NfsClient.Version.V3, COPY_TIMEOUT);
                     plain(link, profile, protocol, mover, files);
                     withWanopt(link, profile, protocol, mover, files);
                 }
@@ -202,20 +255,6 @@ public final class VmMove {
                     overSsh(link, profile, ssh, files);
                 }
             }
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        String header = "Run on " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))
-                + ", " + machine() + ", JDK " + Runtime.version() + ".\n\nCommand: `bench/vm-move"
-                + (arguments.isEmpty() ? "" : " " + arguments) + "` (" + elapsed() + " in all). Images: `"
-                + images.directory().getFileName() + "` (" + options.layout() + "), see tests/vm-images/README.md.";
-        MoveReport report = new MoveReport(results, header);
-        Files.createDirectories(options.out());
-        report.write(options.out(), "vm-move-results");
-        log("wrote %s and %s", options.out().resolve("vm-move-results.md"), options.out().resolve("vm-move-results.png"));
-        if (results.stream().anyMatch(r -> !r.verified())) {
-            log("A MOVE ARRIVED DAMAGED: see the verified column");
-            System.exit(1);
         }
     }
 
@@ -271,7 +310,8 @@ public final class VmMove {
         }
     }
 
-    private record NfsMover(NfsServer nfs) implements Mover {
+    /** nfs-cp of one NFS version; NFSv4 leaves the MOUNT port unused. */
+    private record NfsMover(NfsServer nfs, NfsClient.Version version, Duration timeout) implements Mover {
         @Override
         public List<InetSocketAddress> serverPorts() {
             return List.of(new InetSocketAddress("127.0.0.1", nfs.nfsPort()),
@@ -280,18 +320,44 @@ public final class VmMove {
 
         @Override
         public void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException {
-            NfsClient.get(NfsClient.Version.V3, "127.0.0.1", entries.get(0).getPort(), entries.get(1).getPort(), name,
-                    local, COPY_TIMEOUT);
+            NfsClient.get(version, "127.0.0.1", entries.get(0).getPort(), entries.get(1).getPort(), name, local,
+                    timeout);
         }
+    }
+
+    /** The relays of {@code wan} a client connects to, one per server port of {@code mover}. */
+    private static List<InetSocketAddress> relays(WanEmulator wan, Mover mover) throws InterruptedException {
+        List<InetSocketAddress> entries = new ArrayList<>();
+        for (InetSocketAddress server : mover.serverPorts()) {
+            entries.add(wan.relay(new InetSocketAddress("127.0.0.1", 0), server));
+        }
+        return entries;
+    }
+
+    /**
+     * Two appliances across an emulated link of {@code profile}, the branch with a listener per server
+     * port of {@code mover}, not started yet (so that close also cleans up after a failed start).
+     */
+    private static Sites sites(Path dir, Mover mover, LinkProfile profile, boolean nfsReadAhead) throws IOException {
+        // Read-ahead is on by default; both ends must have it, so both get the same setting.
+        String config = nfsReadAhead ? "" : "protocols.nfs.read-ahead.enabled = false";
+        return new Sites(dir, config).branch("branch", mover.serverPorts().toArray(InetSocketAddress[]::new))
+                .overWan(profile);
+    }
+
+    /** The listeners of the started {@code sites}' branch, one per server port of {@code mover}. */
+    private static List<InetSocketAddress> listeners(Sites sites, Mover mover) {
+        List<InetSocketAddress> entries = new ArrayList<>();
+        for (int i = 0; i < mover.serverPorts().size(); i++) {
+            entries.add(sites.entry(0, i));
+        }
+        return entries;
     }
 
     private void plain(LinkSpec link, LinkProfile profile, String protocol, Mover mover, Map<Workload, Path> files)
             throws Exception {
         try (WanEmulator wan = new WanEmulator(group, profile)) {
-            List<InetSocketAddress> entries = new ArrayList<>();
-            for (InetSocketAddress server : mover.serverPorts()) {
-                entries.add(wan.relay(new InetSocketAddress("127.0.0.1", 0), server));
-            }
+            List<InetSocketAddress> entries = relays(wan, mover);
             for (Workload workload : WORKLOADS) {
                 Path file = files.get(workload);
                 measure(link, protocol, workload, MoveResult.PLAIN, file, wan::bytesForwarded,
@@ -303,12 +369,9 @@ public final class VmMove {
     private void withWanopt(LinkSpec link, LinkProfile profile, String protocol, Mover mover,
             Map<Workload, Path> files) throws Exception {
         Path sitesDir = work.resolve("sites-" + results.size());
-        try (Sites sites = new Sites(sitesDir, "").branch("branch", mover.serverPorts().toArray(InetSocketAddress[]::new))
-                .overWan(profile).start()) {
-            List<InetSocketAddress> entries = new ArrayList<>();
-            for (int i = 0; i < mover.serverPorts().size(); i++) {
-                entries.add(sites.entry(0, i));
-            }
+        try (Sites sites = sites(sitesDir, mover, profile, true)) {
+            sites.start();
+            List<InetSocketAddress> entries = listeners(sites, mover);
             for (Workload workload : WORKLOADS) {
                 Path file = files.get(workload);
                 measure(link, protocol, workload, MoveResult.WANOPT, file, sites.wan()::bytesForwarded,
@@ -317,6 +380,84 @@ public final class VmMove {
         } finally {
             FileTrees.delete(sitesDir);
         }
+    }
+
+    /**
+     * Issue 4's read-ahead figures: per link and NFS version, the first version read plain, then through
+     * wanopt with read-ahead off and on, each on fresh stores (cold) and again (warm). A read that fails
+     * is reported as such and the others go on, as read-ahead may be unfinished.
+     */
+    private ReadAheadReport readAhead(Options options, VmImages images) throws Exception {
+        Path file = movedFile(images, READ_AHEAD_DISK, options.layout());
+        sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
+        Workload cold = new Workload(ReadAheadReport.COLD, READ_AHEAD_DISK);
+        Workload warm = new Workload(ReadAheadReport.WARM, READ_AHEAD_DISK);
+        List<ReadAheadReport.Read> reads = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try (NfsServer nfs = startNfs(List.of(file))) {
+            for (LinkSpec link : options.links()) {
+                LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
+                Duration timeout = readTimeout(Files.size(file), link);
+                for (NfsClient.Version version : NfsClient.Version.values()) {
+                    String protocol = version == NfsClient.Version.V3 ? MoveResult.NFS_V3 : MoveResult.NFS_V4;
+                    NfsMover mover = new NfsMover(nfs, version, timeout);
+                    try (WanEmulator wan = new WanEmulator(group, profile)) {
+                        List<InetSocketAddress> entries = relays(wan, mover);
+                        reads.add(read(link, protocol, cold, MoveResult.PLAIN, file, wan, entries, mover, failures));
+                    }
+                    for (boolean readAhead : List.of(false, true)) {
+                        String method = readAhead ? MoveResult.WANOPT_READ_AHEAD : MoveResult.WANOPT_NO_READ_AHEAD;
+                        Path sitesDir = work.resolve("sites-" + results.size());
+                        try (Sites sites = sites(sitesDir, mover, profile, readAhead)) {
+                            sites.start();
+                            List<InetSocketAddress> entries = listeners(sites, mover);
+                            for (Workload workload : List.of(cold, warm)) {
+                                reads.add(read(link, protocol, workload, method, file, sites.wan(), entries, mover,
+                                        failures));
+                            }
+                        } catch (Exception e) {
+                            failures.add(String.format(Locale.ROOT, "%s | %s | %s: stopped: %s",
+                                    link.label(), protocol, method, e));
+                            log("FAILED %s | %s | %s: %s", link.label(), protocol, method, e);
+                        } finally {
+                            FileTrees.delete(sitesDir);
+                        }
+                    }
+                }
+            }
+        }
+        return new ReadAheadReport(reads, failures);
+    }
+
+    /**
+     * Three times what a plain read of {@code bytes} may take, sending them and waiting a round trip per
+     * 1 MiB READ, plus two minutes: a stalled read fails instead of holding the run for hours.
+     */
+    private static Duration readTimeout(long bytes, LinkSpec link) {
+        long reads = (bytes + (1 << 20) - 1) >> 20;
+        Duration plain = Duration.ofMillis(bytes * 8 * 1000 / link.rateBitsPerSecond())
+                .plus(link.rtt().multipliedBy(reads));
+        return Duration.ofMinutes(2).plus(plain.multipliedBy(3));
+    }
+
+    /**
+     * One timed nfs-cp of {@code file} over {@code wan}; a failed copy is noted in {@code failures} and
+     * reported as not verified.
+     */
+    private ReadAheadReport.Read read(LinkSpec link, String protocol, Workload workload, String method, Path file,
+            WanEmulator wan, List<InetSocketAddress> entries, Mover mover, List<String> failures) throws IOException {
+        long toClientBefore = wan.bytesForwarded(WanEmulator.Direction.TARGET_TO_CLIENT);
+        MoveResult move = measure(link, protocol, workload, method, file, wan::bytesForwarded, local -> {
+            try {
+                mover.copy(entries, file.getFileName().toString(), local);
+            } catch (IOException e) {
+                failures.add(String.format(Locale.ROOT, "%s | %s | %s | %s: %s", link.label(), protocol,
+                        workload.name(), method, e.getMessage()));
+                log("FAILED %s", e.getMessage());
+            }
+        });
+        long toClient = wan.bytesForwarded(WanEmulator.Direction.TARGET_TO_CLIENT) - toClientBefore;
+        return new ReadAheadReport.Read(move, toClient);
     }
 
     /** scp -C of each version, and rsync -z: the first version to an empty place, the others over a copy of it. */
@@ -350,8 +491,8 @@ public final class VmMove {
         void to(Path local) throws IOException;
     }
 
-    /** Times one copy of {@code file} to a fresh local file and checks its SHA-256. */
-    private void measure(LinkSpec link, String protocol, Workload workload, String method, Path file,
+    /** Times one copy of {@code file} to a fresh local file and checks its SHA-256; adds the result and returns it. */
+    private MoveResult measure(LinkSpec link, String protocol, Workload workload, String method, Path file,
             LongSupplier wanBytes, Copy copy) throws IOException {
         String name = file.getFileName().toString();
         Path local = work.resolve("moved-" + name);
@@ -371,11 +512,13 @@ public final class VmMove {
         double seconds = (System.nanoTime() - start) / 1e9;
         long wan = wanBytes.getAsLong() - wanBefore;
         boolean verified = Files.exists(local) && FileDigest.sha256(local).equals(sourceDigests.get(name));
-        results.add(new MoveResult(protocol, workload.name(), link, method, name, Files.size(file), seconds, wan,
-                verified));
+        MoveResult result = new MoveResult(protocol, workload.name(), link, method, name, Files.size(file), seconds,
+                wan, verified);
+        results.add(result);
         log("done   %s: %.1f s, %.1f MB on the WAN (%.1f%% of the file), %s", what, seconds, wan / 1e6,
                 100.0 * wan / Files.size(file), verified ? "SHA-256 equal" : "SHA-256 DIFFERS");
         Files.deleteIfExists(local);
+        return result;
     }
 
     private void zstd(Workload workload, Path file) throws IOException {

@@ -6,12 +6,13 @@ import java.time.Duration;
  * {@code wanopt.protocols}: how the appliance follows the file protocols it understands.
  *
  * @param fileChunkSize READ/WRITE data is cut at multiples of this file offset (a multiple of 4 KiB)
+ * @param fileChunkIndex whole file chunks remembered, so that part of one can be sent as a slice of it
  * @param followNfs whether ONC RPC connections (NFS, MOUNT) are followed
  * @param nfsMaxRecordSize largest RPC record held whole
  * @param nfsMaxPendingCalls calls remembered per connection until answered
  * @param nfsReadAhead read-ahead of sequential NFS reads
  */
-public record ProtocolSettings(int fileChunkSize, boolean followNfs, int nfsMaxRecordSize, int nfsMaxPendingCalls,
+public record ProtocolSettings(int fileChunkSize, int fileChunkIndex, boolean followNfs, int nfsMaxRecordSize, int nfsMaxPendingCalls,
         ReadAhead nfsReadAhead) {
 
     /**

@@ -294,8 +294,12 @@ final class SettingsReader {
             throw nfs.fail("max-pending-calls", maxPendingCalls + " is below the minimum of 1");
         }
         Section readAhead = nfs.section("read-ahead");
-        return new ProtocolSettings(fileChunkSize, nfs.bool("follow"), nfs.intBytes("max-record-size", MIN_RPC_RECORD),
-                maxPendingCalls, new ProtocolSettings.ReadAhead(readAhead.bool("enabled"),
+        int fileChunkIndex = protocols.integer("file-chunk-index");
+        if (fileChunkIndex < 0) {
+            throw protocols.fail("file-chunk-index", fileChunkIndex + " is below the minimum of 0");
+        }
+        return new ProtocolSettings(fileChunkSize, fileChunkIndex, nfs.bool("follow"),
+                nfs.intBytes("max-record-size", MIN_RPC_RECORD), maxPendingCalls, new ProtocolSettings.ReadAhead(readAhead.bool("enabled"),
                         readAhead.intBytes("max-window", MIN_READ_AHEAD_WINDOW),
                         readAhead.duration("max-age", Duration.ofMillis(1))));
     }

@@ -18,6 +18,7 @@ import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.ListenerSettings;
 import io.wanopt.config.TlsSettings;
 import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.follow.FileChunkIndex;
 import io.wanopt.proxy.follow.FollowCounters;
 import io.wanopt.proxy.tunnel.FlowEnvironment;
 import io.wanopt.proxy.tunnel.PeerStatus;
@@ -60,7 +61,7 @@ public final class Appliance implements AutoCloseable {
                 NioIoHandler.newFactory());
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
                 settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters, settings.protocols(),
-                followCounters);
+                followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()));
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);

@@ -9,15 +9,17 @@ import io.wanopt.protocols.MalformedInputException;
  * <pre>
  * u8      literal codec ({@link LiteralCodec})
  * varint  token count
- * token*  u8 kind, varint length, then for REF and LITERAL the 32-byte chunk id
+ * token*  u8 kind, varint length, then for REF, LITERAL and SLICE the 32-byte chunk id, and for
+ *         SLICE a varint offset
  * varint  literal bytes before compression (the sum of the LITERAL lengths)
  * varint  literal block length on the wire
  * bytes   literal block (LITERAL chunks back to back, in token order, compressed together)
  * </pre>
  *
  * ZERO(length) stands for that many zero bytes, REF(length, id) for a chunk the receiver holds,
- * LITERAL(length, id) for a chunk whose bytes are in the literal block. Varints are unsigned LEB128
- * of at most 5 bytes.
+ * LITERAL(length, id) for a chunk whose bytes are in the literal block, SLICE(length, id, offset)
+ * for {@code length} bytes at {@code offset} of a chunk the receiver holds (a read or write that
+ * covers only part of a file block sent before). Varints are unsigned LEB128 of at most 5 bytes.
  */
 public final class BatchFormat {
 
@@ -27,6 +29,8 @@ public final class BatchFormat {
     public static final int REF = 1;
     /** Token kind: a chunk whose bytes follow in the literal block. */
     public static final int LITERAL = 2;
+    /** Token kind: part of a chunk the receiver holds, by id and offset. */
+    public static final int SLICE = 3;
 
     /** Longest chunk a token may stand for (callers that cut their own chunks must stay under it). */
     public static final int MAX_CHUNK_LENGTH = 1 << 20;

@@ -45,6 +45,7 @@ public final class ChunkDecoder {
         int[] kinds = new int[tokenCount];
         int[] lengths = new int[tokenCount];
         ChunkId[] ids = new ChunkId[tokenCount];
+        int[] sliceOffsets = new int[tokenCount];
         long decoded = 0;
         long literalSum = 0;
         for (int i = 0; i < tokenCount; i++) {
@@ -53,8 +54,8 @@ public final class ChunkDecoder {
                 throw new MalformedInputException("truncated token " + i + " at offset " + at);
             }
             int kind = body.readUnsignedByte();
-            if (kind > BatchFormat.LITERAL) {
-                throw new MalformedInputException("unknown token kind " + kind + " (expected: 0-2) at offset " + at);
+            if (kind > BatchFormat.SLICE) {
+                throw new MalformedInputException("unknown token kind " + kind + " (expected: 0-3) at offset " + at);
             }
             int length = BatchFormat.readVarint(body, "chunk length", BatchFormat.MAX_CHUNK_LENGTH, base);
             if (length == 0) {
@@ -65,6 +66,9 @@ public final class ChunkDecoder {
                     throw new MalformedInputException("truncated chunk id at offset " + (base + body.readerIndex()));
                 }
                 ids[i] = ChunkId.read(body);
+            }
+            if (kind == BatchFormat.SLICE) {
+                sliceOffsets[i] = BatchFormat.readVarint(body, "slice offset", BatchFormat.MAX_CHUNK_LENGTH - length, base);
             }
             if (kind == BatchFormat.LITERAL) {
                 literalSum += length;
@@ -106,8 +110,13 @@ public final class ChunkDecoder {
             }
         }
         for (int i = 0; i < tokenCount; i++) {
-            if (kinds[i] == BatchFormat.REF) {
-                resolved[i] = readVerified(ids[i], lengths[i]);
+            if (kinds[i] == BatchFormat.REF || kinds[i] == BatchFormat.SLICE) {
+                int wholeLength = kinds[i] == BatchFormat.REF ? lengths[i] : -1;
+                resolved[i] = readVerified(ids[i], wholeLength);
+                if (resolved[i] != null && !DecodedBatch.fits(kinds[i], lengths[i], sliceOffsets[i], resolved[i])) {
+                    throw new MalformedInputException("slice of " + lengths[i] + " bytes at " + sliceOffsets[i]
+                            + " of chunk " + ids[i] + " (" + resolved[i].length + " bytes) at batch offset " + streamOffset);
+                }
                 counters.add(Kind.REF_CHUNKS, 1);
                 counters.add(Kind.REF_BYTES, lengths[i]);
             } else if (kinds[i] == BatchFormat.ZERO) {
@@ -118,7 +127,7 @@ public final class ChunkDecoder {
         counters.add(Kind.LITERAL_WIRE_BYTES, wireLength);
         counters.add(Kind.BATCHES, 1);
         counters.add(Kind.LAN_BYTES, decoded);
-        DecodedBatch batch = new DecodedBatch(kinds, lengths, ids, resolved, (int) decoded);
+        DecodedBatch batch = new DecodedBatch(kinds, lengths, sliceOffsets, ids, resolved, (int) decoded);
         counters.add(Kind.MISSES_REPAIRED, batch.missing().size());
         return batch;
     }
@@ -134,13 +143,16 @@ public final class ChunkDecoder {
         codec.decompress(block, 0, wireLength, literals, literalLength, offset);
     }
 
-    /** The verified bytes of a referenced chunk from the local store, or null when missing or corrupt. */
+    /**
+     * The verified bytes of a referenced chunk from the local store, or null when missing or corrupt;
+     * {@code length} is the chunk's length, or -1 when not known (a slice).
+     */
     private byte[] readVerified(ChunkId id, int length) throws IOException {
         byte[] bytes = store.get(id);
         if (bytes == null) {
             return null;
         }
-        if (bytes.length != length || !id.matches(bytes, 0, bytes.length)) {
+        if ((length >= 0 && bytes.length != length) || !id.matches(bytes, 0, bytes.length)) {
             store.forget(id);
             counters.add(Kind.CORRUPT_CHUNKS, 1);
             return null;

@@ -101,8 +101,10 @@ public final class ChunkEncoder {
     /**
      * Adds one chunk cut by the caller (after a forced boundary ending any stream bytes before it).
      * At most {@link BatchFormat#MAX_CHUNK_LENGTH} bytes.
+     *
+     * @return the chunk's id; null for a chunk of zeros
      */
-    public void addChunk(byte[] data, int offset, int length, List<EncodedBatch> out) {
+    public ChunkId addChunk(byte[] data, int offset, int length, List<EncodedBatch> out) {
         if (length > BatchFormat.MAX_CHUNK_LENGTH) {
             throw new IllegalArgumentException("chunk length: " + length + " (expected: at most "
                     + BatchFormat.MAX_CHUNK_LENGTH + ')');
@@ -111,7 +113,52 @@ public final class ChunkEncoder {
         if (literals.length < literalLength + length) {
             literals = Arrays.copyOf(literals, literalLength + length);
         }
-        chunk(data, offset, length, out);
+        return chunk(data, offset, length, out);
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code data} as a slice of chunk {@code whole} at {@code sliceOffset},
+     * if the peer holds that chunk, this store holds it intact, and those bytes of it equal the data
+     * (after a forced boundary, as {@link #addChunk}). Bytes that are all zeros are never sliced.
+     *
+     * @return false when not sliced (nothing was added)
+     */
+    public boolean addSlice(ChunkId whole, int sliceOffset, byte[] data, int offset, int length,
+            List<EncodedBatch> out) {
+        if (length > BatchFormat.MAX_CHUNK_LENGTH || !peer.holds(whole)
+                || Arrays.mismatch(data, offset, offset + length, ZEROS, 0, length) < 0) {
+            return false;
+        }
+        byte[] stored;
+        try {
+            stored = store.get(whole);
+        } catch (IOException e) {
+            return false;
+        }
+        if (stored == null || sliceOffset < 0 || sliceOffset + length > stored.length
+                || Arrays.mismatch(stored, sliceOffset, sliceOffset + length, data, offset, offset + length) >= 0
+                || !whole.matches(stored, 0, stored.length)) {
+            return false;
+        }
+        cut(true, out);
+        if (tokens == null) {
+            tokens = allocator.heapBuffer(1024);
+        }
+        tokens.writeByte(BatchFormat.SLICE);
+        BatchFormat.writeVarint(tokens, length);
+        whole.writeTo(tokens);
+        BatchFormat.writeVarint(tokens, sliceOffset);
+        referenced.putIfAbsent(whole, stored);
+        counters.add(Kind.LAN_BYTES, length);
+        counters.add(Kind.REF_CHUNKS, 1);
+        counters.add(Kind.REF_BYTES, length);
+        tokenCount++;
+        zeroRunOpen = false;
+        decodedLength += length;
+        if (decodedLength >= batchSize || tokens.readableBytes() >= MAX_TOKEN_BYTES) {
+            out.add(finishBatch());
+        }
+        return true;
     }
 
     /**
@@ -231,15 +278,16 @@ public final class ChunkEncoder {
         return -1;
     }
 
-    private void chunk(byte[] data, int offset, int length, List<EncodedBatch> out) {
+    private ChunkId chunk(byte[] data, int offset, int length, List<EncodedBatch> out) {
         if (tokens == null) {
             tokens = allocator.heapBuffer(1024);
         }
         counters.add(Kind.LAN_BYTES, length);
+        ChunkId id = null;
         if (Arrays.mismatch(data, offset, offset + length, ZEROS, 0, length) < 0) {
             zeroRun(length);
         } else {
-            ChunkId id = ChunkId.of(data, offset, length);
+            id = ChunkId.of(data, offset, length);
             if (peer.holds(id)) {
                 tokens.writeByte(BatchFormat.REF);
                 BatchFormat.writeVarint(tokens, length);
@@ -264,6 +312,7 @@ public final class ChunkEncoder {
         if (decodedLength >= batchSize || literalLength >= batchSize || tokens.readableBytes() >= MAX_TOKEN_BYTES) {
             out.add(finishBatch());
         }
+        return id;
     }
 
     private void learn(ChunkId id, byte[] data, int offset, int length) {

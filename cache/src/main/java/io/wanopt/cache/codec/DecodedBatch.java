@@ -20,15 +20,18 @@ public final class DecodedBatch {
 
     private final int[] kinds;
     private final int[] lengths;
+    /** Per token: where a SLICE starts in its chunk (0 otherwise). */
+    private final int[] sliceOffsets;
     /** Per token: its verified bytes (null for zero runs and unresolved references). */
     private final byte[][] resolved;
     private final ChunkId[] ids;
     private final Set<ChunkId> missing = new LinkedHashSet<>();
     private final int decodedLength;
 
-    DecodedBatch(int[] kinds, int[] lengths, ChunkId[] ids, byte[][] resolved, int decodedLength) {
+    DecodedBatch(int[] kinds, int[] lengths, int[] sliceOffsets, ChunkId[] ids, byte[][] resolved, int decodedLength) {
         this.kinds = kinds;
         this.lengths = lengths;
+        this.sliceOffsets = sliceOffsets;
         this.ids = ids;
         this.resolved = resolved;
         this.decodedLength = decodedLength;
@@ -53,15 +56,20 @@ public final class DecodedBatch {
      * Hands in a repaired chunk. It is verified against its id and, when it matches, learned into
      * {@code store}. The batch and the store keep {@code bytes}: the caller must not change it.
      *
-     * @return false when the bytes do not match the id (nothing changes)
+     * @return false when the bytes do not match the id, or are too short for a slice of them (nothing changes)
      */
     public boolean supply(ChunkId id, byte[] bytes, ChunkStore store) throws IOException {
         if (!missing.contains(id) || !id.matches(bytes, 0, bytes.length)) {
             return false;
         }
+        for (int i = 0; i < ids.length; i++) {
+            if (id.equals(ids[i]) && !fits(kinds[i], lengths[i], sliceOffsets[i], bytes)) {
+                return false;
+            }
+        }
         store.adopt(id, bytes);
         for (int i = 0; i < ids.length; i++) {
-            if (id.equals(ids[i]) && resolved[i] == null && lengths[i] == bytes.length) {
+            if (id.equals(ids[i]) && resolved[i] == null) {
                 resolved[i] = bytes;
             }
         }
@@ -79,10 +87,15 @@ public final class DecodedBatch {
             if (kinds[i] == BatchFormat.ZERO) {
                 out.writeZero(lengths[i]);
             } else {
-                out.writeBytes(resolved[i], 0, lengths[i]);
+                out.writeBytes(resolved[i], sliceOffsets[i], lengths[i]);
             }
         }
         return out;
+    }
+
+    /** Whether {@code chunk} has the bytes a token stands for: all of them (REF), or the slice (SLICE). */
+    static boolean fits(int kind, int length, int sliceOffset, byte[] chunk) {
+        return kind == BatchFormat.SLICE ? sliceOffset + length <= chunk.length : chunk.length == length;
     }
 
     /** The ids of all referenced and literal chunks, in order (for tests and stats). */

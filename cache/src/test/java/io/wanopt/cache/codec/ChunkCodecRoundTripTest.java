@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,58 @@ class ChunkCodecRoundTripTest {
         Transfer again = transfer.withReceiver(wiped);
         assertArrayEquals(stream, again.send(stream, random));
         assertTrue(again.received.get(Kind.MISSES_REPAIRED) > 0, "repairs were counted");
+    }
+
+    @Test
+    void partOfAChunkSentBeforeCrossesAsASliceAndIsRepairedLikeAReference() throws IOException {
+        Transfer transfer = new Transfer(LiteralCodec.RAW, 64 << 10);
+        byte[] block = randomBytes(new Random(21), 32 * 1024);
+        List<EncodedBatch> batches = new ArrayList<>();
+        ChunkId whole = transfer.encoder.addChunk(block, 0, block.length, batches);
+        transfer.encoder.flush(batches);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        transfer.drain(batches, out);
+
+        byte[] part = Arrays.copyOfRange(block, 5000, 9000);
+        assertTrue(transfer.encoder.addSlice(whole, 5000, part, 0, part.length, batches));
+        transfer.encoder.flush(batches);
+        long literalBytes = transfer.sent.get(Kind.LITERAL_BYTES);
+        out.reset();
+        transfer.drain(batches, out);
+        assertArrayEquals(part, out.toByteArray());
+        assertEquals(block.length, literalBytes, "the slice sent no literal");
+
+        // Bytes that differ from the chunk's are never sliced, nor is a chunk the peer lacks.
+        part[0] ^= 1;
+        assertFalse(transfer.encoder.addSlice(whole, 5000, part, 0, part.length, batches));
+        assertFalse(transfer.encoder.addSlice(ChunkId.of(part, 0, part.length), 0, part, 0, 10, batches));
+
+        // The receiver lost the chunk: the slice waits for a repair of the whole chunk, then delivers.
+        receiverStore.forget(whole);
+        part[0] ^= 1;
+        assertTrue(transfer.encoder.addSlice(whole, 5000, part, 0, part.length, batches));
+        transfer.encoder.flush(batches);
+        out.reset();
+        transfer.drain(batches, out);
+        assertArrayEquals(part, out.toByteArray());
+    }
+
+    @Test
+    void aSliceBeyondItsChunkIsRejected() throws IOException {
+        Transfer transfer = new Transfer(LiteralCodec.RAW, 64 << 10);
+        byte[] block = randomBytes(new Random(22), 4096);
+        List<EncodedBatch> batches = new ArrayList<>();
+        ChunkId whole = transfer.encoder.addChunk(block, 0, block.length, batches);
+        transfer.encoder.flush(batches);
+        transfer.drain(batches, new ByteArrayOutputStream());
+        ByteBuf body = Unpooled.buffer();
+        body.writeByte(LiteralCodec.RAW.code()).writeByte(1).writeByte(BatchFormat.SLICE).writeByte(100);
+        whole.writeTo(body);
+        body.writeByte(0x80).writeByte(0x20); // offset 4096: past the chunk's end
+        body.writeByte(0).writeByte(0);
+        MalformedInputException e = assertThrows(MalformedInputException.class, () -> transfer.decoder.decode(body, 0));
+        assertTrue(e.getMessage().contains("slice of 100 bytes at 4096"), e.getMessage());
+        body.release();
     }
 
     @Test

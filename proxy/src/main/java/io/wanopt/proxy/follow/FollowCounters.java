@@ -11,6 +11,7 @@ public final class FollowCounters {
 
     private final AtomicLong followedFlows = new AtomicLong();
     private final AtomicLong alignedBytes = new AtomicLong();
+    private final AtomicLong slicedBytes = new AtomicLong();
     private final AtomicLong notUnderstoodRecords = new AtomicLong();
     private final AtomicLong malformedRecords = new AtomicLong();
     private final AtomicLong flowsGivenUp = new AtomicLong();
@@ -30,6 +31,10 @@ public final class FollowCounters {
 
     void alignedBytes(long bytes) {
         alignedBytes.addAndGet(bytes);
+    }
+
+    void slicedBytes(long bytes) {
+        slicedBytes.addAndGet(bytes);
     }
 
     void notUnderstood() {
@@ -81,6 +86,11 @@ public final class FollowCounters {
     /** READ and WRITE data bytes cut at multiples of their file offset. */
     public long alignedBytes() {
         return alignedBytes.get();
+    }
+
+    /** File data bytes sent as slices of whole file chunks sent before (reads and writes of part of a chunk). */
+    public long slicedBytes() {
+        return slicedBytes.get();
     }
 
     /** Records of programs, versions or procedures not followed (passed on as generic bytes). */
@@ -145,7 +155,8 @@ public final class FollowCounters {
 
     @Override
     public String toString() {
-        return "nfs flows " + followedFlows() + ", file-aligned " + alignedBytes() + " bytes, records not understood "
+        return "nfs flows " + followedFlows() + ", file-aligned " + alignedBytes() + " bytes (" + slicedBytes()
+                + " as slices), records not understood "
                 + notUnderstoodRecords() + ", malformed " + malformedRecords() + ", flows given up " + flowsGivenUp()
                 + "; read-ahead: " + readAheadCalls() + " READs sent ahead (" + readAheadCalledBytes() + " bytes), "
                 + readAheadDropped() + " dropped; " + readsAnswered() + " client READs answered here ("

@@ -9,7 +9,9 @@ import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.cache.ChunkId;
 import io.wanopt.protocols.nfs.FileBlockCuts;
+import io.wanopt.protocols.nfs.FileHandle;
 import io.wanopt.protocols.nfs.FileData;
 import io.wanopt.protocols.nfs.NfsConversation;
 import io.wanopt.protocols.nfs.NfsLimits;
@@ -52,6 +54,7 @@ public final class NfsFollower {
     private final boolean lanIsClient;
     private final ProtocolSettings settings;
     private final ChunkEncoder encoder;
+    private final FileChunkIndex fileChunks;
     private final FollowedFlow flow;
     private final int chunkSize;
     private final int maxRecordSize;
@@ -79,8 +82,10 @@ public final class NfsFollower {
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
      */
     public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
-            FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FollowedFlow flow, LongSupplier nanoTime) {
+            FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FileChunkIndex fileChunks,
+            FollowedFlow flow, LongSupplier nanoTime) {
         this.lanIsClient = lanIsClient;
+        this.fileChunks = fileChunks;
         this.settings = settings;
         this.encoder = encoder;
         this.flow = flow;
@@ -368,7 +373,7 @@ public final class NfsFollower {
                 addStream(wire, position, range.offset() - position, out);
                 encoder.cutStream(out);
                 long literalBefore = sent.get(Kind.LITERAL_BYTES);
-                addAligned(wire, range, region.fileOffset(), out);
+                addAligned(wire, range, region.file(), region.fileOffset(), out);
                 files.data(region.file(), region.fileOffset(), region.written(), wire,
                         wire.readerIndex() + range.offset(), range.length(), sent.get(Kind.LITERAL_BYTES) - literalBefore);
                 position = range.offset() + range.length();
@@ -383,20 +388,41 @@ public final class NfsFollower {
         }
     }
 
-    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, long fileOffset, List<EncodedBatch> out) {
+    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, FileHandle file, long fileOffset,
+            List<EncodedBatch> out) {
         int start = 0;
         for (int cut : FileBlockCuts.cuts(fileOffset, range.length(), chunkSize)) {
-            addChunk(wire, range.offset() + start, cut - start, out);
+            addFileChunk(wire, range.offset() + start, cut - start, file, fileOffset + start, out);
             start = cut;
         }
-        addChunk(wire, range.offset() + start, range.length() - start, out);
+        addFileChunk(wire, range.offset() + start, range.length() - start, file, fileOffset + start, out);
         counters.alignedBytes(range.length());
     }
 
-    private void addChunk(ByteBuf wire, int offset, int length, List<EncodedBatch> out) {
-        if (length > 0) {
-            wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
-            encoder.addChunk(chunk, 0, length, out);
+    /**
+     * One piece of file data, within one file chunk: a whole chunk is remembered in the file chunk
+     * index; part of one goes as a slice of the whole chunk when the index knows it and it matches.
+     */
+    private void addFileChunk(ByteBuf wire, int offset, int length, FileHandle file, long fileOffset,
+            List<EncodedBatch> out) {
+        if (length <= 0) {
+            return;
         }
+        wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
+        long chunkNumber = fileOffset / chunkSize;
+        int inChunk = (int) (fileOffset % chunkSize);
+        if (length == chunkSize) {
+            ChunkId id = encoder.addChunk(chunk, 0, length, out);
+            if (id != null) {
+                fileChunks.put(file, chunkNumber, id);
+            }
+            return;
+        }
+        ChunkId whole = fileChunks.get(file, chunkNumber);
+        if (whole != null && encoder.addSlice(whole, inChunk, chunk, 0, length, out)) {
+            counters.slicedBytes(length);
+            return;
+        }
+        encoder.addChunk(chunk, 0, length, out);
     }
 }

@@ -103,7 +103,7 @@ final class Flow {
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
         this.nfs = env.protocols().followNfs()
                 ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters(),
-                        counters.sent, encoder, new FollowerSide(), System::nanoTime) : null;
+                        counters.sent, encoder, env.fileChunks(), new FollowerSide(), System::nanoTime) : null;
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);

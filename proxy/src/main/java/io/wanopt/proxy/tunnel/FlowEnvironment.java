@@ -7,12 +7,13 @@ import io.wanopt.config.ProtocolSettings;
 import io.wanopt.config.TunnelSettings;
 import io.wanopt.proxy.MemoryBudget;
 import io.wanopt.proxy.TrafficCounters;
+import io.wanopt.proxy.follow.FileChunkIndex;
 import io.wanopt.proxy.follow.FollowCounters;
 
 /**
  * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the two
  * halves of the memory cap (bytes in flight to peers, windows granted to peers), the LAN event
- * loops, the appliance's counters, and how protocols are followed.
+ * loops, the appliance's counters, and how protocols are followed (with the file chunks seen).
  */
 public record FlowEnvironment(
         ChunkStore store,
@@ -24,5 +25,6 @@ public record FlowEnvironment(
         EventLoopGroup lanGroup,
         TrafficCounters applianceCounters,
         ProtocolSettings protocols,
-        FollowCounters followCounters) {
+        FollowCounters followCounters,
+        FileChunkIndex fileChunks) {
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NfsFollowerTest {
 
     private static final int CHUNK_SIZE = 32 * 1024;
-    private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, true, 4 << 20, 64,
+    private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, 1024, true, 4 << 20, 64,
             new ProtocolSettings.ReadAhead(false, 32 << 20, java.time.Duration.ofSeconds(5)));
 
     @TempDir
@@ -79,12 +79,25 @@ class NfsFollowerTest {
         assertEquals(0, codecCounters.get(Kind.REF_BYTES));
 
         read(follower, 5000, 100_000, 7);
-        // [5000, 32768) and [98304, 105000) are new cuts; the two whole 32 KiB blocks between are references.
-        assertEquals(2 * CHUNK_SIZE, codecCounters.get(Kind.REF_BYTES));
+        // The two whole 32 KiB blocks are references; [5000, 32768) and [98304, 105000) are slices of
+        // the aligned read's first and fourth chunks: nothing of the second read is new.
+        assertEquals(100_000, codecCounters.get(Kind.REF_BYTES));
+        assertEquals(100_000 - 2 * CHUNK_SIZE, counters.slicedBytes());
         assertEquals(128 * 1024 + 100_000, counters.alignedBytes());
         // No LOOKUP was seen, so the file has no name; its first sector says it is a hosted sparse VMDK.
-        assertEquals("(unnamed) [VMDK HOSTED_SPARSE]: read 231072, written 0, new on the WAN 165536"
-                + " (71.6% of it before compression)", follower.filesSummary());
+        assertEquals("(unnamed) [VMDK HOSTED_SPARSE]: read 231072, written 0, new on the WAN 131072"
+                + " (56.7% of it before compression)", follower.filesSummary());
+    }
+
+    @Test
+    void partOfAChunkThatChangedSinceItWasReadIsSentAsNewBytesNotAsASlice() {
+        NfsFollower follower = follower(false);
+        read(follower, 0, CHUNK_SIZE, 1);
+        long literalBefore = codecCounters.get(Kind.LITERAL_BYTES);
+        file[100] ^= 1;
+        read(follower, 50, 1000, 1);
+        assertEquals(0, counters.slicedBytes());
+        assertTrue(codecCounters.get(Kind.LITERAL_BYTES) >= literalBefore + 1000, "the changed bytes went as literals");
     }
 
     @Test
@@ -145,7 +158,7 @@ class NfsFollowerTest {
 
     private NfsFollower follower(boolean lanIsClient) {
         NfsFollower follower = new NfsFollower(lanIsClient, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters,
-                encoder, new RecordingFlow(batches), System::nanoTime);
+                encoder, new FileChunkIndex(1024), new RecordingFlow(batches), System::nanoTime);
         followers.add(follower);
         return follower;
     }

@@ -40,7 +40,7 @@ class ReadAheadTest {
     private static final int COUNT = 64 * 1024;
     private static final Duration MAX_AGE = Duration.ofSeconds(5);
     private static final byte[] OPENING_READ = Nfs3Records.readCall(0x200, 0, COUNT);
-    private static final ProtocolSettings SETTINGS = new ProtocolSettings(32 * 1024, true, 4 << 20, 64,
+    private static final ProtocolSettings SETTINGS = new ProtocolSettings(32 * 1024, 1024, true, 4 << 20, 64,
             new ProtocolSettings.ReadAhead(true, 32 << 20, MAX_AGE));
 
     @TempDir
@@ -214,15 +214,15 @@ class ReadAheadTest {
     // ---- helpers ----
 
     private void serverSide() {
-        follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder, flow,
-                () -> now);
+        follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder,
+                new FileChunkIndex(1024), flow, () -> now);
         follower.readAheadForPeer();
     }
 
     /** Next to the client, whose first READ (block 0, XID 0x200) went to the server. */
     private void clientSide() {
-        follower = new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder, flow,
-                () -> now);
+        follower = new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder,
+                new FileChunkIndex(1024), flow, () -> now);
         fromLan(OPENING_READ);
     }
 

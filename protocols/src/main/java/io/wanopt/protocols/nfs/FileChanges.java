@@ -43,8 +43,11 @@ public final class FileChanges {
             Nfs4Op.PUTPUBFH, Nfs4Op.PUTROOTFH, Nfs4Op.READ, Nfs4Op.READDIR, Nfs4Op.READLINK, Nfs4Op.RENEW,
             Nfs4Op.RESTOREFH, Nfs4Op.SAVEFH, Nfs4Op.SECINFO, Nfs4Op.SEQUENCE, Nfs4Op.VERIFY);
 
-    /** A file's version as a reply showed it: NFSv3 mtime and ctime, or the NFSv4 change attribute. */
-    public record Version(FileHandle file, NfsTime mtime, NfsTime ctime, Long change) {
+    /**
+     * A file's version as a reply showed it: NFSv3 mtime and ctime, or the NFSv4 change attribute;
+     * with its size (null when the reply did not say).
+     */
+    public record Version(FileHandle file, NfsTime mtime, NfsTime ctime, Long change, Long size) {
     }
 
     private FileChanges() {
@@ -93,7 +96,8 @@ public final class FileChanges {
             for (CompoundFileFlow.Step step : CompoundFileFlow.of(compound).steps()) {
                 if (step.result() instanceof Nfs4ResOp.Getattr getattr && getattr.attributes() != null
                         && getattr.attributes().change() != null && step.currentFh() != null) {
-                    found.add(new Version(step.currentFh(), null, null, getattr.attributes().change()));
+                    found.add(new Version(step.currentFh(), null, null, getattr.attributes().change(),
+                            getattr.attributes().size()));
                 }
             }
         }
@@ -113,7 +117,7 @@ public final class FileChanges {
 
     private static void add(List<Version> found, FileHandle file, Fattr3 attributes) {
         if (file != null && attributes != null) {
-            found.add(new Version(file, attributes.mtime(), attributes.ctime(), null));
+            found.add(new Version(file, attributes.mtime(), attributes.ctime(), null, attributes.size()));
         }
     }
 }

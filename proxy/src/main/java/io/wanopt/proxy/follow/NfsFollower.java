@@ -108,6 +108,13 @@ public final class NfsFollower {
         return readAheadCache != null;
     }
 
+    /** Drops read-ahead data held past max-age, also when the client has gone quiet. */
+    public void dropExpiredReadAhead() {
+        if (readAheadCache != null) {
+            readAheadCache.expire();
+        }
+    }
+
     /** Next to the server: the far appliance answers from read-ahead, so read ahead of the client if enabled here. */
     public void readAheadForPeer() {
         if (!lanIsClient && settings.nfsReadAhead().enabled() && readAheadSource == null) {

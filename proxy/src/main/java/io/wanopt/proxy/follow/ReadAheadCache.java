@@ -400,7 +400,7 @@ final class ReadAheadCache {
     }
 
     /** Drops replies held longer than max-age, with the rest of their reader's read-ahead. */
-    private void expire() {
+    void expire() {
         long now = nanoTime.getAsLong();
         List<Entry> expired = new ArrayList<>();
         for (Entry entry : byXid.values()) {

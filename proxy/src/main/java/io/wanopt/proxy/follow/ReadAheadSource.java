@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.nfs.FileChanges;
+import io.wanopt.protocols.nfs.FileHandle;
 import io.wanopt.protocols.nfs.NfsCall;
 import io.wanopt.protocols.nfs.NfsConversation;
 import io.wanopt.protocols.nfs.NfsReply;
@@ -43,6 +44,8 @@ final class ReadAheadSource {
     private static final int MAX_STREAMS = 8;
     /** Read-ahead XIDs start this far from the client's, which count up from where they started. */
     private static final int XID_DISTANCE = 0x4000_0000;
+    /** File sizes remembered per connection. */
+    private static final int MAX_FILE_SIZES = 1024;
 
     /** One sequential reader: a file, a read size and credentials. */
     private static final class Stream {
@@ -50,7 +53,6 @@ final class ReadAheadSource {
         /** Where the client's last READ (sent on, or answered from read-ahead) ended. */
         long clientNext;
         long nextIssue;
-        long knownSize = -1;
         boolean active;
         boolean ended;
         long window;
@@ -92,6 +94,13 @@ final class ReadAheadSource {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ReplayableRead.Key, Stream> eldest) {
             return size() > MAX_STREAMS;
+        }
+    };
+    /** File sizes the server's replies showed, by file handle; the least recently used forgotten beyond. */
+    private final Map<FileHandle, Long> fileSizes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FileHandle, Long> eldest) {
+            return size() > MAX_FILE_SIZES;
         }
     };
     private final Map<Integer, Sent> sent = new HashMap<>();
@@ -150,6 +159,9 @@ final class ReadAheadSource {
     /** Where the server's reply {@code xid} goes; {@code reply} is null when it could not be decoded. */
     ReplyRoute serverReply(int xid, NfsReply reply) {
         changing.remove(xid);
+        if (reply != null) {
+            learnSizes(reply);
+        }
         Sent call = sent.get(xid);
         if (call == null || call.replied) {
             return ReplyRoute.TO_CLIENT;
@@ -198,8 +210,9 @@ final class ReadAheadSource {
         }
         for (Stream stream : streams.values()) {
             long count = stream.template.count();
+            Long size = fileSizes.get(stream.template.file());
             while (stream.active && !stream.ended && stream.outstanding + count <= stream.window
-                    && sentBytes + count <= maxWindow && (stream.knownSize < 0 || stream.nextIssue < stream.knownSize)) {
+                    && sentBytes + count <= maxWindow && (size == null || stream.nextIssue < size)) {
                 send(stream);
             }
         }
@@ -223,15 +236,21 @@ final class ReadAheadSource {
         counters.readAheadCalled(count);
     }
 
+    /** File sizes in any reply bound the readers of those files (NFSv4 READ replies carry no attributes). */
+    private void learnSizes(NfsReply reply) {
+        for (FileChanges.Version version : FileChanges.versions(reply)) {
+            if (version.size() != null) {
+                fileSizes.put(version.file(), version.size());
+            }
+        }
+    }
+
     /** A failed READ or one at the end of the file ends the reader's read-ahead; the size bounds it. */
     private static void learnEnd(Stream stream, NfsReply reply) {
         if (reply == null) {
             stream.ended = true;
         } else if (reply.result() instanceof Read3Res read) {
             stream.ended |= !read.status().equals(Nfs3Status.NFS3_OK) || read.eof();
-            if (read.fileAttributes() != null) {
-                stream.knownSize = read.fileAttributes().size();
-            }
         } else if (reply.result() instanceof Compound4Res compound) {
             stream.ended |= !compound.status().equals(Nfs4Status.NFS4_OK) || compound.results().stream()
                     .anyMatch(result -> result instanceof Nfs4ResOp.Read read && read.eof());

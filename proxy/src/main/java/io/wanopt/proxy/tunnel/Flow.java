@@ -75,6 +75,8 @@ final class Flow {
     private boolean finSent;
     private boolean readPending;
     private ScheduledFuture<?> tailFlush;
+    /** Drops read-ahead data held past its age on a quiet flow; null when this side holds none. */
+    private ScheduledFuture<?> readAheadExpiry;
 
     private final ChunkDecoder decoder;
     private final ArrayDeque<TunnelFrame> incoming = new ArrayDeque<>();
@@ -104,6 +106,14 @@ final class Flow {
         this.nfs = env.protocols().followNfs()
                 ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters(),
                         counters.sent, encoder, env.fileChunks(), new FollowerSide(), System::nanoTime) : null;
+        if (nfs != null && nfs.answersFromReadAhead()) {
+            long period = env.protocols().nfsReadAhead().maxAge().toNanos();
+            readAheadExpiry = executor.scheduleAtFixedRate(() -> {
+                if (!closed) {
+                    nfs.dropExpiredReadAhead();
+                }
+            }, period, period, TimeUnit.NANOSECONDS);
+        }
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);
@@ -489,6 +499,9 @@ final class Flow {
         closed = true;
         if (tailFlush != null) {
             tailFlush.cancel(false);
+        }
+        if (readAheadExpiry != null) {
+            readAheadExpiry.cancel(false);
         }
         if (lan != null) {
             lan.close();

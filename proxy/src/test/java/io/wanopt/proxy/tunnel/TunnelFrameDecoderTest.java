@@ -1,5 +1,6 @@
 package io.wanopt.proxy.tunnel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.wanopt.cache.ChunkId;
 import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.proxy.follow.ReadAheadMessage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,33 @@ class TunnelFrameDecoderTest {
         all.readBytes(bytes);
         all.release();
         return bytes;
+    }
+
+    @Test
+    void readAheadMessagesCrossAsFlowFramesAndMalformedOnesAreRefused() {
+        List<ReadAheadMessage> messages = List.of(new ReadAheadMessage.Reply(7, 1L << 40, 1 << 20),
+                new ReadAheadMessage.Dropped(-3), new ReadAheadMessage.Done(9, ReadAheadMessage.Outcome.ASKED));
+        EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(4096));
+        for (ReadAheadMessage message : messages) {
+            channel.writeInbound(Frames.readAhead(ALLOC, 5, message));
+            TunnelFrame frame = channel.readInbound();
+            assertEquals(5, frame.flowId);
+            assertEquals(message, Frames.readAhead(frame.type, frame.content()));
+            frame.release();
+        }
+        byte[] call = {1, 2, 3, 4, 5};
+        channel.writeInbound(Frames.readAhead(ALLOC, 5, new ReadAheadMessage.Call(call)));
+        TunnelFrame frame = channel.readInbound();
+        assertArrayEquals(call, ((ReadAheadMessage.Call) Frames.readAhead(frame.type, frame.content())).payload());
+        frame.release();
+        channel.finishAndReleaseAll();
+
+        ByteBuf shortReply = ALLOC.buffer().writeInt(7).writeInt(0);
+        assertNull(Frames.readAhead(FrameType.READ_AHEAD_REPLY, shortReply));
+        shortReply.release();
+        ByteBuf unknownOutcome = ALLOC.buffer().writeInt(9).writeByte(99);
+        assertNull(Frames.readAhead(FrameType.READ_AHEAD_DONE, unknownOutcome));
+        unknownOutcome.release();
     }
 
     @Test

@@ -19,6 +19,20 @@ final class Nfs3Records {
         return record(call);
     }
 
+    /**
+     * CALL to NFSv3 READ under RPCSEC_GSS (RFC 2203 §5): credential version 1, RPCSEC_GSS_DATA,
+     * sequence number, rpc_gss_svc_none, a context handle; the verifier a checksum of the header.
+     */
+    static byte[] readCallUnderRpcsecGss(int xid, long offset, int count) {
+        ByteBuffer call = ByteBuffer.allocate(256);
+        call.putInt(xid).putInt(0).putInt(2).putInt(100003).putInt(3).putInt(6);
+        call.putInt(6).putInt(24).putInt(1).putInt(0).putInt(xid).putInt(1).putInt(4).putInt(0x0c0ffee0);
+        call.putInt(6).putInt(8).putLong(0x5eed5eed5eedL);
+        putOpaque(call, FILE_HANDLE);
+        call.putLong(offset).putInt(count);
+        return record(call);
+    }
+
     /** CALL to NFSv3 WRITE (§3.3.7) of {@link #FILE_HANDLE}, FILE_SYNC, with AUTH_NONE. */
     static byte[] writeCall(int xid, long offset, byte[] data) {
         ByteBuffer call = callHeader(xid, 7, 64 + data.length);

@@ -91,6 +91,16 @@ class ReadAheadTest {
     }
 
     @Test
+    void aReaderUnderRpcsecGssIsNeverReadAheadOf() {
+        serverSide();
+        follower.toLan(buffer(Nfs3Records.readCallUnderRpcsecGss(0x100, 0, COUNT)));
+        fromLan(Nfs3Records.readReply(0x100, slice(0)));
+        follower.toLan(buffer(Nfs3Records.readCallUnderRpcsecGss(0x101, COUNT, COUNT)));
+        assertTrue(flow.records.isEmpty());
+        assertEquals(0, counters.readAheadCalls());
+    }
+
+    @Test
     void theServersReplyToAReadAheadIsMarkedWithItsPlaceInTheStream() {
         serverSide();
         follower.toLan(buffer(Nfs3Records.readCall(0x100, 0, COUNT)));

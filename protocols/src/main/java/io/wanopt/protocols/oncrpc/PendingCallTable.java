@@ -46,6 +46,11 @@ public final class PendingCallTable<T> {
         return call;
     }
 
+    /** Whether a call with {@code xid} is waiting for its reply. */
+    public boolean contains(int xid) {
+        return calls.containsKey(xid);
+    }
+
     /** Calls waiting now. */
     public int size() {
         return calls.size();

@@ -131,6 +131,12 @@ final class ReadAheadSource {
             nextXid = call.xid() + XID_DISTANCE;
             xidChosen = true;
         }
+        Sent sameXid = sent.get(call.xid());
+        if (sameXid != null && !sameXid.replied) {
+            // The two replies could not be told apart: reset rather than risk the client getting ours.
+            flow.fail(String.format("client call xid 0x%08x is that of a read-ahead call still out", call.xid()));
+            return;
+        }
         if (FileChanges.mayChangeFiles(call)) {
             changing.add(call.xid());
             for (Sent each : sent.values()) {
@@ -221,6 +227,9 @@ final class ReadAheadSource {
     private void send(Stream stream) {
         engaged = true;
         int xid = nextXid++;
+        while (conversation.pendingCalls().contains(xid) || sent.containsKey(xid)) {
+            xid = nextXid++;
+        }
         byte[] payload = stream.template.payloadWith(xid, stream.nextIssue);
         conversation.decode(Unpooled.wrappedBuffer(payload));
         ByteBuf record = allocator.buffer(RpcRecord.FRAGMENT_HEADER_LENGTH + payload.length);

@@ -91,6 +91,14 @@ class ReadAheadTest {
     }
 
     @Test
+    void aClientCallWithTheXidOfAReadAheadStillOutResetsTheFlow() {
+        serverSide();
+        follower.toLan(buffer(Nfs3Records.readCall(0x100, 0, COUNT)));
+        follower.toLan(buffer(Nfs3Records.readCall(xid(flow.records.get(0)), 5 * COUNT, 100)));
+        assertEquals(1, flow.failures.size(), "the two replies could not be told apart");
+    }
+
+    @Test
     void aReaderUnderRpcsecGssIsNeverReadAheadOf() {
         serverSide();
         follower.toLan(buffer(Nfs3Records.readCallUnderRpcsecGss(0x100, 0, COUNT)));

@@ -22,6 +22,15 @@ public interface FollowedFlow {
     /** Whether records of the appliance's own may still be written to the LAN (its output is not shut). */
     boolean acceptsRecords();
 
+    /**
+     * Reserves room under the appliance's memory cap for {@code bytes} the follower holds outside the
+     * flow's window (read-ahead replies); false when there is none.
+     */
+    boolean tryHold(long bytes);
+
+    /** Gives back room taken with {@link #tryHold}. */
+    void released(long bytes);
+
     /** Tells the far appliance about read-ahead, ahead of the flow's queued data. */
     void tell(ReadAheadMessage message);
 

@@ -44,7 +44,8 @@ import java.util.function.LongSupplier;
  * (and replies that arrive while such a call is unanswered are dropped too: the server may have read
  * them before the change), when any reply shows a file version other than the one the held data came
  * with, and when it is older than {@code max-age}. A client call waiting for a dropped reply goes to
- * the server after all. Bytes held are bounded by {@code max-window} and {@code max-record-size}.
+ * the server after all. Bytes held are bounded by {@code max-window} per flow and taken from the
+ * appliance's memory cap (an announcement beyond either is refused).
  */
 final class ReadAheadCache {
 
@@ -151,7 +152,7 @@ final class ReadAheadCache {
             return;
         }
         if (byXid.containsKey(read.xid()) || bySignature.containsKey(entry.signature)
-                || announcedBytes + read.count() > maxWindow) {
+                || announcedBytes + read.count() > maxWindow || !flow.tryHold(read.count())) {
             conversation.pendingCalls().take(read.xid());
             flow.tell(new ReadAheadMessage.Done(read.xid(), Outcome.REFUSED));
             return;
@@ -285,6 +286,8 @@ final class ReadAheadCache {
         for (Entry entry : byXid.values()) {
             release(entry);
         }
+        flow.released(announcedBytes);
+        announcedBytes = 0;
         byXid.clear();
         bySignature.clear();
         ByteBuf answer;
@@ -429,6 +432,7 @@ final class ReadAheadCache {
                 it.remove();
                 bySignature.remove(entry.signature);
                 announcedBytes -= entry.read.count();
+                flow.released(entry.read.count());
                 if (entry.reply == null) {
                     conversation.pendingCalls().take(entry.read.xid());
                 }
@@ -444,6 +448,7 @@ final class ReadAheadCache {
         byXid.remove(entry.read.xid());
         bySignature.remove(entry.signature);
         announcedBytes -= entry.read.count();
+        flow.released(entry.read.count());
         release(entry);
     }
 

@@ -565,6 +565,16 @@ final class Flow {
         }
 
         @Override
+        public boolean tryHold(long bytes) {
+            return env.receiveBudget().tryReserve(bytes);
+        }
+
+        @Override
+        public void released(long bytes) {
+            env.receiveBudget().release(bytes);
+        }
+
+        @Override
         public void tell(ReadAheadMessage message) {
             control(Frames.readAhead(tunnel.alloc(), id, message));
         }

@@ -67,6 +67,7 @@ class ReadAheadTest {
     @AfterEach
     void stop() throws IOException {
         follower.close();
+        assertEquals(0, flow.held, "what read-ahead held is given back to the memory cap");
         encoder.close();
         batches.forEach(batch -> batch.body().release());
         store.close();

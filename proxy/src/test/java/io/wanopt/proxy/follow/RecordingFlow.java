@@ -19,6 +19,8 @@ final class RecordingFlow implements FollowedFlow {
     final List<ReadAheadMessage> told = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
     long took;
+    /** Bytes held under the memory cap now. */
+    long held;
     boolean acceptsRecords = true;
 
     RecordingFlow(List<EncodedBatch> batches) {
@@ -50,6 +52,17 @@ final class RecordingFlow implements FollowedFlow {
     @Override
     public boolean acceptsRecords() {
         return acceptsRecords;
+    }
+
+    @Override
+    public boolean tryHold(long bytes) {
+        held += bytes;
+        return true;
+    }
+
+    @Override
+    public void released(long bytes) {
+        held -= bytes;
     }
 
     @Override

@@ -17,7 +17,6 @@ import io.wanopt.harness.NfsClient;
 import io.wanopt.harness.NfsClient.Version;
 import io.wanopt.harness.NfsServer;
 import io.wanopt.harness.Sites;
-import io.wanopt.proxy.wan.LinkProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,8 +64,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class NfsReadPatternsTest {
 
-    /** A slow, long link: a re-read that crossed as data instead of references would show at once. */
-    private static final LinkProfile LINK = LinkProfile.of(10_000_000, Duration.ofMillis(140));
     private static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(60);
     private static final int MIB = 1 << 20;
@@ -127,7 +124,7 @@ class NfsReadPatternsTest {
         sites = new Sites(dir.resolve("sites"), "")
                 .branch("branch", new InetSocketAddress("127.0.0.1", nfs.nfsPort()),
                         new InetSocketAddress("127.0.0.1", nfs.mountPort()))
-                .overWan(LINK).start();
+                .overWan(RealServerSetup.REFERENCE_LINK).start();
         atServer = Nfs3BlockClient.connect(new InetSocketAddress("127.0.0.1", nfs.nfsPort()),
                 new InetSocketAddress("127.0.0.1", nfs.mountPort()), Nfs3BlockClient.EXPORT, RPC_TIMEOUT);
     }

@@ -3,7 +3,6 @@ package io.wanopt.e2e;
 import static io.wanopt.e2e.RealServerSetup.COPY_TIMEOUT;
 import static io.wanopt.e2e.RealServerSetup.FIRST_VERSION;
 import static io.wanopt.e2e.RealServerSetup.NEXT_VERSION;
-import static io.wanopt.e2e.RealServerSetup.REPEAT_WAN_SHARE;
 import static io.wanopt.e2e.RealServerSetup.assertSameContent;
 import static io.wanopt.e2e.RealServerSetup.wanBytes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,10 +27,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * libnfs's nfs-cp at the branch reads and writes a VM disk on a real nfs-ganesha server beside the
  * datacenter, over NFSv3 (NFS and MOUNT ports, each through its own appliance listener) and NFSv4
- * (reads), through both appliances and an emulated WAN; every copy arrives byte-exact, and a repeated copy
- * crosses the WAN as references.
+ * (reads), through both appliances and the reference WAN (10 Mbit/s, 140 ms); every copy arrives
+ * byte-exact, a repeated copy crosses the WAN as references, and reads are answered from read-ahead.
  */
 class NfsThroughAppliancesTest {
+
+    /** A second read of a VM disk puts less than this share of it on the WAN (issue 4). */
+    private static final double REPEATED_READ_WAN_SHARE = 0.01;
 
     @TempDir
     static Path dir;
@@ -51,7 +53,7 @@ class NfsThroughAppliancesTest {
         sites = new Sites(dir.resolve("sites"), "")
                 .branch("branch", new InetSocketAddress("127.0.0.1", nfs.nfsPort()),
                         new InetSocketAddress("127.0.0.1", nfs.mountPort()))
-                .overWan(RealServerSetup.LINK).start();
+                .overWan(RealServerSetup.REFERENCE_LINK).start();
     }
 
     @AfterAll
@@ -92,7 +94,7 @@ class NfsThroughAppliancesTest {
         // Every READ but each reader's first is read ahead of the client, so most of the file is answered there.
         assertTrue(answered.readsAnsweredBytes() >= Files.size(original), "client READs answered from read-ahead: "
                 + answered);
-        assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(original),
+        assertTrue(secondWan < REPEATED_READ_WAN_SHARE * Files.size(original),
                 version + " repeated pull put " + secondWan + " bytes on the WAN for a " + Files.size(original)
                         + "-byte file (first pull: " + firstWan + ")");
     }
@@ -110,7 +112,7 @@ class NfsThroughAppliancesTest {
         assertSameContent(local, nfs.exportDirectory().resolve(secondName));
         FollowCounters followed = sites.branch(0).followCounters();
         assertTrue(followed.alignedBytes() >= 2 * Files.size(local), "WRITE data cut at file offsets: " + followed);
-        assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(local),
+        assertTrue(secondWan < RealServerSetup.REPEAT_WAN_SHARE * Files.size(local),
                 version + " repeated push put " + secondWan + " bytes on the WAN for a " + Files.size(local)
                         + "-byte file (first push: " + firstWan + ")");
     }

@@ -24,6 +24,8 @@ final class RealServerSetup {
 
     /** A link a CI run crosses in seconds with tens of MB, slow and long enough to be a WAN. */
     static final LinkProfile LINK = LinkProfile.of(50_000_000, Duration.ofMillis(40));
+    /** The mission's reference link, 10 Mbit/s and 140 ms: where round trips cost most. */
+    static final LinkProfile REFERENCE_LINK = LinkProfile.of(10_000_000, Duration.ofMillis(140));
     static final Duration COPY_TIMEOUT = Duration.ofMinutes(3);
     /** The VM disk the tests pull and push: hosted sparse, the first version and its next one. */
     static final String FIRST_VERSION = "linux-v1-monolithicSparse.vmdk";

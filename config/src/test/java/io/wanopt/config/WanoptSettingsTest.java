@@ -123,6 +123,8 @@ class WanoptSettingsTest {
         assertEquals(new ChunkingSettings(2048, 8192, 65536), settings.chunking());
         assertEquals(new StoreSettings(dir.resolve("store"), 10L << 30, 64L << 20, 256L << 20, 64L << 20), settings.store());
         assertEquals(new CompressionSettings(100_000_000L, 3), settings.compression());
+        assertEquals(new ProtocolSettings(32 << 10, 131_072, true, 4 << 20, 4096,
+                new ProtocolSettings.ReadAhead(true, 32 << 20, Duration.ofSeconds(5))), settings.protocols());
         assertEquals(256L << 20, settings.maxBuffered());
         assertEquals(Duration.ofMinutes(1), settings.summaryInterval());
     }
@@ -212,6 +214,13 @@ class WanoptSettingsTest {
                 bad("file chunk not block aligned", extra("protocols.file-chunk-size = 33KiB"), "wanopt.protocols.file-chunk-size", 13),
                 bad("rpc record cap too small", extra("protocols.nfs.max-record-size = 1KiB"), "wanopt.protocols.nfs.max-record-size", 13),
                 bad("no pending calls", extra("protocols.nfs.max-pending-calls = 0"), "wanopt.protocols.nfs.max-pending-calls", 13),
+                bad("negative file chunk index", extra("protocols.file-chunk-index = -1"), "wanopt.protocols.file-chunk-index", 13),
+                bad("read-ahead window under two reads", extra("protocols.nfs.read-ahead.max-window = 1MiB"),
+                        "wanopt.protocols.nfs.read-ahead.max-window", 13),
+                bad("read-ahead age not a duration", extra("protocols.nfs.read-ahead.max-age = soon"),
+                        "wanopt.protocols.nfs.read-ahead.max-age", 13),
+                bad("read-ahead switch not a boolean", extra("protocols.nfs.read-ahead.enabled = maybe"),
+                        "wanopt.protocols.nfs.read-ahead.enabled", 13),
                 bad("bad rate unit", extra("peer-defaults.link-rate = 10mbps"), "wanopt.peer-defaults.link-rate", 13),
                 bad("bad peer rate", edit(5, "10mbit", "fast"), "wanopt.peers[0].link-rate", 5),
                 bad("bad compression", edit(6, "none", "gzip"), "wanopt.peers[1].compression", 6),

@@ -9,9 +9,6 @@ import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
-import io.wanopt.cache.ChunkId;
-import io.wanopt.protocols.nfs.FileBlockCuts;
-import io.wanopt.protocols.nfs.FileHandle;
 import io.wanopt.protocols.nfs.FileData;
 import io.wanopt.protocols.nfs.NfsConversation;
 import io.wanopt.protocols.nfs.NfsLimits;
@@ -54,9 +51,7 @@ public final class NfsFollower {
     private final boolean lanIsClient;
     private final ProtocolSettings settings;
     private final ChunkEncoder encoder;
-    private final FileChunkIndex fileChunks;
     private final FollowedFlow flow;
-    private final int chunkSize;
     private final int maxRecordSize;
     private final ByteBufAllocator allocator;
     private final NfsConversation conversation;
@@ -66,7 +61,7 @@ public final class NfsFollower {
     private final NfsFiles files = new NfsFiles();
     private final RpcRecordFramer fromLanFramer;
     private final RpcRecordFramer toLanFramer;
-    private final byte[] chunk;
+    private final FileAlignedEncoding encoding;
     private State state = State.UNDECIDED;
     private boolean observing = true;
     private CompositeByteBuf fromLan;
@@ -85,11 +80,9 @@ public final class NfsFollower {
             FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FileChunkIndex fileChunks,
             FollowedFlow flow, LongSupplier nanoTime) {
         this.lanIsClient = lanIsClient;
-        this.fileChunks = fileChunks;
         this.settings = settings;
         this.encoder = encoder;
         this.flow = flow;
-        this.chunkSize = settings.fileChunkSize();
         this.maxRecordSize = settings.nfsMaxRecordSize();
         this.allocator = allocator;
         this.counters = counters;
@@ -97,7 +90,7 @@ public final class NfsFollower {
         this.conversation = new NfsConversation(NfsLimits.defaults(), settings.nfsMaxPendingCalls());
         this.fromLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         this.toLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
-        this.chunk = new byte[chunkSize];
+        this.encoding = new FileAlignedEncoding(encoder, fileChunks, counters, settings.fileChunkSize());
         this.readAheadCache = lanIsClient && settings.nfsReadAhead().enabled()
                 ? new ReadAheadCache(conversation, flow, allocator, settings, counters, nanoTime, this::forward)
                 : null;
@@ -377,59 +370,15 @@ public final class NfsFollower {
                     continue; // data split by a fragment header: left to the stream
                 }
                 RpcRecord.WireRange range = ranges.get(0);
-                addStream(wire, position, range.offset() - position, out);
-                encoder.cutStream(out);
+                encoding.stream(wire, position, range.offset() - position, out);
+                encoding.endStream(out);
                 long literalBefore = sent.get(Kind.LITERAL_BYTES);
-                addAligned(wire, range, region.file(), region.fileOffset(), out);
+                encoding.fileData(wire, range.offset(), range.length(), region.file(), region.fileOffset(), out);
                 files.data(region.file(), region.fileOffset(), region.written(), wire,
                         wire.readerIndex() + range.offset(), range.length(), sent.get(Kind.LITERAL_BYTES) - literalBefore);
                 position = range.offset() + range.length();
             }
         }
-        addStream(wire, position, wire.readableBytes() - position, out);
-    }
-
-    private void addStream(ByteBuf wire, int offset, int length, List<EncodedBatch> out) {
-        if (length > 0) {
-            encoder.add(wire.slice(wire.readerIndex() + offset, length), out);
-        }
-    }
-
-    private void addAligned(ByteBuf wire, RpcRecord.WireRange range, FileHandle file, long fileOffset,
-            List<EncodedBatch> out) {
-        int start = 0;
-        for (int cut : FileBlockCuts.cuts(fileOffset, range.length(), chunkSize)) {
-            addFileChunk(wire, range.offset() + start, cut - start, file, fileOffset + start, out);
-            start = cut;
-        }
-        addFileChunk(wire, range.offset() + start, range.length() - start, file, fileOffset + start, out);
-        counters.alignedBytes(range.length());
-    }
-
-    /**
-     * One piece of file data, within one file chunk: a whole chunk is remembered in the file chunk
-     * index; part of one goes as a slice of the whole chunk when the index knows it and it matches.
-     */
-    private void addFileChunk(ByteBuf wire, int offset, int length, FileHandle file, long fileOffset,
-            List<EncodedBatch> out) {
-        if (length <= 0) {
-            return;
-        }
-        wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
-        long chunkNumber = fileOffset / chunkSize;
-        int inChunk = (int) (fileOffset % chunkSize);
-        if (length == chunkSize) {
-            ChunkId id = encoder.addChunk(chunk, 0, length, out);
-            if (id != null) {
-                fileChunks.put(file, chunkNumber, id);
-            }
-            return;
-        }
-        ChunkId whole = fileChunks.get(file, chunkNumber);
-        if (whole != null && encoder.addSlice(whole, inChunk, chunk, 0, length, out)) {
-            counters.slicedBytes(length);
-            return;
-        }
-        encoder.addChunk(chunk, 0, length, out);
+        encoding.stream(wire, position, wire.readableBytes() - position, out);
     }
 }

@@ -2,6 +2,7 @@ package io.wanopt.protocols.oncrpc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.wanopt.protocols.Framer;
 import io.wanopt.protocols.MalformedInputException;
 import java.util.Arrays;
 
@@ -25,7 +26,7 @@ import java.util.Arrays;
  * <p>Fragments already seen whole are remembered between calls, so input arriving in small pieces is
  * scanned once, not once per piece. One framer per stream; not thread-safe.
  */
-public final class RpcRecordFramer {
+public final class RpcRecordFramer implements Framer<RpcRecord> {
 
     /** Bit 31 of a fragment header: this fragment ends its record. */
     public static final int LAST_FRAGMENT = 0x8000_0000;
@@ -74,6 +75,7 @@ public final class RpcRecordFramer {
      *
      * @throws MalformedInputException when a fragment header breaks a limit; {@code in} is left as it was
      */
+    @Override
     public RpcRecord poll(ByteBuf in) {
         int recordStart = in.readerIndex();
         while (true) {

@@ -11,9 +11,11 @@ import java.time.Duration;
  * @param nfsMaxRecordSize largest RPC record held whole
  * @param nfsMaxPendingCalls calls remembered per connection until answered
  * @param nfsReadAhead read-ahead of sequential NFS reads
+ * @param followSmb whether SMB2/3 connections are followed
+ * @param smbMaxFrameSize largest SMB frame held whole
  */
-public record ProtocolSettings(int fileChunkSize, int fileChunkIndex, boolean followNfs, int nfsMaxRecordSize, int nfsMaxPendingCalls,
-        ReadAhead nfsReadAhead) {
+public record ProtocolSettings(int fileChunkSize, int fileChunkIndex, boolean followNfs, int nfsMaxRecordSize,
+        int nfsMaxPendingCalls, ReadAhead nfsReadAhead, boolean followSmb, int smbMaxFrameSize) {
 
     /**
      * {@code wanopt.protocols.nfs.read-ahead}.

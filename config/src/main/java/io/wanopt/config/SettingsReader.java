@@ -50,6 +50,10 @@ final class SettingsReader {
     private static final int MAX_FILE_CHUNK_SIZE = 1 << 20;
     /** An RPC record smaller than this could not hold a READ reply with any data worth cutting. */
     private static final int MIN_RPC_RECORD = 64 * 1024;
+    /** An SMB frame of 64 KiB data and its headers: SMB 2.0.2's largest READ. */
+    private static final int MIN_SMB_FRAME = 64 * 1024 + 512;
+    /** What the Direct TCP transport's 3-byte length can say ([MS-SMB2] 2.1). */
+    private static final int MAX_SMB_FRAME = 0xFF_FFFF;
     /** Two 1 MiB reads, what libnfs and the Linux client ask for at once. */
     private static final int MIN_READ_AHEAD_WINDOW = 2 << 20;
     private static final int MIN_ZSTD_LEVEL = 1;
@@ -294,6 +298,12 @@ final class SettingsReader {
             throw nfs.fail("max-pending-calls", maxPendingCalls + " is below the minimum of 1");
         }
         Section readAhead = nfs.section("read-ahead");
+        Section smb = protocols.section("smb");
+        int smbMaxFrameSize = smb.intBytes("max-frame-size", MIN_SMB_FRAME);
+        if (smbMaxFrameSize > MAX_SMB_FRAME) {
+            throw smb.fail("max-frame-size", smb.text("max-frame-size") + " is above the SMB transport's limit of "
+                    + MAX_SMB_FRAME + " bytes");
+        }
         int fileChunkIndex = protocols.integer("file-chunk-index");
         if (fileChunkIndex < 0) {
             throw protocols.fail("file-chunk-index", fileChunkIndex + " is below the minimum of 0");
@@ -301,7 +311,8 @@ final class SettingsReader {
         return new ProtocolSettings(fileChunkSize, fileChunkIndex, nfs.bool("follow"),
                 nfs.intBytes("max-record-size", MIN_RPC_RECORD), maxPendingCalls, new ProtocolSettings.ReadAhead(readAhead.bool("enabled"),
                         readAhead.intBytes("max-window", MIN_READ_AHEAD_WINDOW),
-                        readAhead.duration("max-age", Duration.ofMillis(1))));
+                        readAhead.duration("max-age", Duration.ofMillis(1))),
+                smb.bool("follow"), smbMaxFrameSize);
     }
 
     private List<PeerSettings> peers(Section root, String applianceId) throws ConfigError {

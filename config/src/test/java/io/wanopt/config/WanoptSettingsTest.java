@@ -124,7 +124,7 @@ class WanoptSettingsTest {
         assertEquals(new StoreSettings(dir.resolve("store"), 10L << 30, 64L << 20, 256L << 20, 64L << 20), settings.store());
         assertEquals(new CompressionSettings(100_000_000L, 3), settings.compression());
         assertEquals(new ProtocolSettings(32 << 10, 131_072, true, 4 << 20, 4096,
-                new ProtocolSettings.ReadAhead(true, 32 << 20, Duration.ofSeconds(5))), settings.protocols());
+                new ProtocolSettings.ReadAhead(true, 32 << 20, Duration.ofSeconds(5)), true, 9 << 20), settings.protocols());
         assertEquals(256L << 20, settings.maxBuffered());
         assertEquals(Duration.ofMinutes(1), settings.summaryInterval());
     }
@@ -219,6 +219,8 @@ class WanoptSettingsTest {
                         "wanopt.protocols.nfs.read-ahead.max-window", 13),
                 bad("read-ahead age not a duration", extra("protocols.nfs.read-ahead.max-age = soon"),
                         "wanopt.protocols.nfs.read-ahead.max-age", 13),
+                bad("smb frame above the transport's limit", extra("protocols.smb.max-frame-size = 16MiB"),
+                        "wanopt.protocols.smb.max-frame-size", 13),
                 bad("read-ahead switch not a boolean", extra("protocols.nfs.read-ahead.enabled = maybe"),
                         "wanopt.protocols.nfs.read-ahead.enabled", 13),
                 bad("bad rate unit", extra("peer-defaults.link-rate = 10mbps"), "wanopt.peer-defaults.link-rate", 13),

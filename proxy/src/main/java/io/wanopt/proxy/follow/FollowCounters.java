@@ -1,6 +1,8 @@
 package io.wanopt.proxy.follow;
 
+import io.wanopt.protocols.smb.FrameKind;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What an appliance's protocol followers did, summed over flows: how many flows were followed,
@@ -10,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FollowCounters {
 
     private final AtomicLong followedFlows = new AtomicLong();
+    private final AtomicLong smbFlows = new AtomicLong();
+    /** SMB frames seen, by {@link FrameKind}. */
+    private final AtomicLongArray smbFrames = new AtomicLongArray(FrameKind.values().length);
     private final AtomicLong alignedBytes = new AtomicLong();
     private final AtomicLong slicedBytes = new AtomicLong();
     private final AtomicLong notUnderstoodRecords = new AtomicLong();
@@ -27,6 +32,14 @@ public final class FollowCounters {
 
     void followed() {
         followedFlows.incrementAndGet();
+    }
+
+    void smbFollowed() {
+        smbFlows.incrementAndGet();
+    }
+
+    void smbFrame(FrameKind kind) {
+        smbFrames.incrementAndGet(kind.ordinal());
     }
 
     void alignedBytes(long bytes) {
@@ -81,6 +94,16 @@ public final class FollowCounters {
     /** Flows whose client opened with an RPC call. */
     public long followedFlows() {
         return followedFlows.get();
+    }
+
+    /** Flows whose client opened with an SMB frame. */
+    public long smbFlows() {
+        return smbFlows.get();
+    }
+
+    /** SMB frames of {@code kind} seen (both directions): encrypted, compressed and SMB1 ones pass through untouched. */
+    public long smbFrames(FrameKind kind) {
+        return smbFrames.get(kind.ordinal());
     }
 
     /** READ and WRITE data bytes cut at multiples of their file offset. */
@@ -155,7 +178,9 @@ public final class FollowCounters {
 
     @Override
     public String toString() {
-        return "nfs flows " + followedFlows() + ", file-aligned " + alignedBytes() + " bytes (" + slicedBytes()
+        return "nfs flows " + followedFlows() + ", smb flows " + smbFlows() + " (frames: SMB2 "
+                + smbFrames(FrameKind.SMB2) + ", encrypted " + smbFrames(FrameKind.ENCRYPTED) + ", compressed "
+                + smbFrames(FrameKind.COMPRESSED) + ", SMB1 " + smbFrames(FrameKind.SMB1) + "), file-aligned " + alignedBytes() + " bytes (" + slicedBytes()
                 + " as slices), records not understood "
                 + notUnderstoodRecords() + ", malformed " + malformedRecords() + ", flows given up " + flowsGivenUp()
                 + "; read-ahead: " + readAheadCalls() + " READs sent ahead (" + readAheadCalledBytes() + " bytes), "

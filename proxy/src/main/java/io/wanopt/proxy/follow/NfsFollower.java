@@ -2,21 +2,27 @@ package io.wanopt.proxy.follow;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.CodecCounters;
-import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.nfs.FileData;
+import io.wanopt.protocols.nfs.NfsCall;
 import io.wanopt.protocols.nfs.NfsConversation;
 import io.wanopt.protocols.nfs.NfsLimits;
 import io.wanopt.protocols.nfs.NfsMessage;
+import io.wanopt.protocols.nfs.NfsReply;
+import io.wanopt.protocols.nfs.mount.Mnt3Res;
+import io.wanopt.protocols.nfs.v3.Create3Res;
+import io.wanopt.protocols.nfs.v3.Entryplus3;
+import io.wanopt.protocols.nfs.v3.Lookup3Res;
+import io.wanopt.protocols.nfs.v3.Nfs3Status;
+import io.wanopt.protocols.nfs.v3.Readdirplus3Res;
+import io.wanopt.protocols.nfs.v4.Compound4Res;
+import io.wanopt.protocols.nfs.v4.CompoundFileFlow;
 import io.wanopt.protocols.oncrpc.RpcRecord;
 import io.wanopt.protocols.oncrpc.RpcRecordFramer;
-import io.wanopt.protocols.nfs.NfsCall;
-import io.wanopt.protocols.nfs.NfsReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -35,9 +41,7 @@ import java.util.function.LongSupplier;
  * understand crosses as generic stream bytes; a framing error ends following for the rest of the
  * flow, again as generic bytes. Confined to the flow's event loop.
  */
-public final class NfsFollower {
-
-    private enum State { UNDECIDED, FOLLOWING, OFF }
+public final class NfsFollower extends FramedFollower<RpcRecord> {
 
     /** Record marking header, XID, message type and RPC version of a call. */
     private static final int CALL_SIGNATURE_BYTES = 16;
@@ -45,27 +49,10 @@ public final class NfsFollower {
     private static final int RPC_CALL = 0;
     private static final int RPC_VERSION = 2;
     private static final int MAX_FRAGMENTS = 1024;
-    /** LAN reads held at once before the composite consolidates them (a 4 MiB record in 64 KiB reads is 64). */
-    private static final int MAX_HELD_COMPONENTS = 256;
 
-    private final boolean lanIsClient;
     private final ProtocolSettings settings;
-    private final ChunkEncoder encoder;
-    private final FollowedFlow flow;
     private final int maxRecordSize;
-    private final ByteBufAllocator allocator;
     private final NfsConversation conversation;
-    private final FollowCounters counters;
-    /** The flow's counters of what its encoder sent, for the WAN share of each file's data. */
-    private final CodecCounters sent;
-    private final NfsFiles files = new NfsFiles();
-    private final RpcRecordFramer fromLanFramer;
-    private final RpcRecordFramer toLanFramer;
-    private final FileAlignedEncoding encoding;
-    private State state = State.UNDECIDED;
-    private boolean observing = true;
-    private CompositeByteBuf fromLan;
-    private CompositeByteBuf toLan;
     /** Next to the client: answers the client's READs from read-ahead. Null when read-ahead is off here. */
     private final ReadAheadCache readAheadCache;
     /** Next to the server: reads ahead of the client, once the far appliance said it answers from it. */
@@ -79,21 +66,19 @@ public final class NfsFollower {
     public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
             FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FileChunkIndex fileChunks,
             FollowedFlow flow, LongSupplier nanoTime) {
-        this.lanIsClient = lanIsClient;
+        super(lanIsClient, allocator, counters, sent, encoder,
+                new FileAlignedEncoding(encoder, fileChunks, counters, settings.fileChunkSize()), flow,
+                framer(settings), framer(settings));
         this.settings = settings;
-        this.encoder = encoder;
-        this.flow = flow;
         this.maxRecordSize = settings.nfsMaxRecordSize();
-        this.allocator = allocator;
-        this.counters = counters;
-        this.sent = sent;
         this.conversation = new NfsConversation(NfsLimits.defaults(), settings.nfsMaxPendingCalls());
-        this.fromLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
-        this.toLanFramer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
-        this.encoding = new FileAlignedEncoding(encoder, fileChunks, counters, settings.fileChunkSize());
         this.readAheadCache = lanIsClient && settings.nfsReadAhead().enabled()
                 ? new ReadAheadCache(conversation, flow, allocator, settings, counters, nanoTime, this::forward)
                 : null;
+    }
+
+    private static RpcRecordFramer framer(ProtocolSettings settings) {
+        return new RpcRecordFramer(settings.nfsMaxRecordSize(), settings.nfsMaxRecordSize(), MAX_FRAGMENTS);
     }
 
     /** Whether this side answers its client's READs from read-ahead (told to the far side when the flow opens). */
@@ -137,52 +122,12 @@ public final class NfsFollower {
         }
     }
 
-    /** Whether the flow turned out to be RPC and is still followed. */
-    public boolean following() {
-        return state == State.FOLLOWING;
-    }
-
-    /** Bytes read from the LAN (which stay the caller's): encoded, and the batches sent. */
-    public void fromLan(ByteBuf data) {
-        List<EncodedBatch> out = new ArrayList<>();
-        if (state == State.UNDECIDED) {
-            decide(data, lanIsClient);
-        }
-        if (state == State.OFF) {
-            encoder.add(data, out);
-            flow.send(out);
-            return;
-        }
-        fromLan = append(fromLan, data);
-        while (true) {
-            RpcRecord record;
-            try {
-                record = fromLanFramer.poll(fromLan);
-            } catch (MalformedInputException e) {
-                giveUp("RPC framing from the " + (lanIsClient ? "client" : "server") + " broke: " + e.getMessage());
-                state = State.OFF;
-                encoder.add(fromLan, out);
-                fromLan.skipBytes(fromLan.readableBytes());
-                break;
-            }
-            if (record == null) {
-                break;
-            }
-            try {
-                fromLanRecord(record, out);
-            } finally {
-                record.release();
-            }
-        }
-        fromLan.discardReadComponents();
-        flow.send(out);
-    }
-
-    /** Bytes from the far appliance (ownership passes): read-ahead replies taken off, the rest observed and written to the LAN. */
+    /** Read-ahead replies are taken off; the rest is observed and written to the LAN. */
+    @Override
     public void toLan(ByteBuf data) {
         if (readAheadCache != null) {
             readAheadCache.fromWan(data, this::toLanStream);
-            if (atToLanRecordBoundary()) {
+            if (atToLanBoundary()) {
                 readAheadCache.atRecordBoundary(); // answers to calls that waited for the replies just taken
             }
         } else {
@@ -194,7 +139,7 @@ public final class NfsFollower {
     private void toLanStream(ByteBuf data) {
         observeToLan(data);
         flow.writeStream(data);
-        if (atToLanRecordBoundary()) {
+        if (atToLanBoundary()) {
             if (readAheadCache != null) {
                 readAheadCache.atRecordBoundary();
             }
@@ -202,50 +147,18 @@ public final class NfsFollower {
         }
     }
 
-    private void observeToLan(ByteBuf data) {
-        if (state == State.UNDECIDED) {
-            decide(data, !lanIsClient);
+    @Override
+    protected void observedToLan(RpcRecord record) {
+        NfsMessage message = decode(record);
+        if (message instanceof NfsReply reply && readAheadCache != null) {
+            readAheadCache.observedReply(reply);
+        } else if (message instanceof NfsCall call && readAheadSource != null) {
+            readAheadSource.clientCall(call, record.payload());
         }
-        if (state != State.FOLLOWING || !observing) {
-            return;
-        }
-        toLan = append(toLan, data);
-        while (true) {
-            RpcRecord record;
-            try {
-                record = toLanFramer.poll(toLan);
-            } catch (MalformedInputException e) {
-                // Replies can no longer be matched: they cross as generic bytes from now on.
-                observing = false;
-                toLan.release();
-                toLan = null;
-                giveUp("RPC framing to the " + (lanIsClient ? "client" : "server") + " broke: " + e.getMessage());
-                return;
-            }
-            if (record == null) {
-                break;
-            }
-            try {
-                NfsMessage message = decode(record);
-                if (message instanceof NfsReply reply && readAheadCache != null) {
-                    readAheadCache.observedReply(reply);
-                } else if (message instanceof NfsCall call && readAheadSource != null) {
-                    readAheadSource.clientCall(call, record.payload());
-                }
-            } finally {
-                record.release();
-            }
-        }
-        toLan.discardReadComponents();
-    }
-
-    /** Whether the stream to the LAN is between two records, so that a record of the appliance's own may go in. */
-    private boolean atToLanRecordBoundary() {
-        return state == State.FOLLOWING && observing && (toLan == null || !toLan.isReadable());
     }
 
     private void pumpAtBoundary() {
-        if (readAheadSource != null && atToLanRecordBoundary()) {
+        if (readAheadSource != null && atToLanBoundary()) {
             readAheadSource.pump();
         }
     }
@@ -254,18 +167,20 @@ public final class NfsFollower {
      * Following stops in one direction: generic bytes from then on. Once read-ahead has started, its
      * records can no longer be told apart, so the flow is reset rather than risk wrong bytes.
      */
-    private void giveUp(String why) {
-        counters.gaveUp();
+    @Override
+    protected void gaveUp(String why) {
+        super.gaveUp(why);
         if ((readAheadCache != null && readAheadCache.engaged()) || (readAheadSource != null && readAheadSource.engaged())) {
             flow.fail(why + " while reading ahead");
         }
     }
 
     /** A record from the LAN: answered from read-ahead, dropped, or encoded (and so sent on). */
-    private void fromLanRecord(RpcRecord record, List<EncodedBatch> out) {
+    @Override
+    protected void fromLanFrame(RpcRecord record, List<EncodedBatch> out) {
         NfsMessage message = decode(record);
         if (message instanceof NfsCall call && readAheadCache != null
-                && readAheadCache.fromClient(call, record, atToLanRecordBoundary())) {
+                && readAheadCache.fromClient(call, record, atToLanBoundary())) {
             return;
         }
         if (readAheadSource != null && !(message instanceof NfsCall) && record.payload().readableBytes() >= 4) {
@@ -293,39 +208,31 @@ public final class NfsFollower {
         flow.send(out);
     }
 
-    /** One line per file whose data this side encoded: name, VMDK or not, bytes, new bytes on the WAN; empty if none. */
-    public String filesSummary() {
-        StringBuilder summary = new StringBuilder();
-        for (NfsFiles.FileStats file : files.withData()) {
-            summary.append(summary.length() == 0 ? "" : "; ").append(file);
-        }
-        return summary.toString();
+    @Override
+    public String protocol() {
+        return "NFS";
     }
 
-    /** Releases what is held; bytes held from the LAN are dropped with the flow. */
+    @Override
     public void close() {
-        if (fromLan != null) {
-            fromLan.release();
-            fromLan = null;
-        }
-        if (toLan != null) {
-            toLan.release();
-            toLan = null;
-        }
+        super.close();
         if (readAheadCache != null) {
             readAheadCache.close();
         }
     }
 
-    /** The first bytes of the flow: followed only when they come from the client and start an RPC call. */
-    private void decide(ByteBuf first, boolean fromClient) {
-        state = fromClient && looksLikeRpcCall(first) ? State.FOLLOWING : State.OFF;
-        if (state == State.FOLLOWING) {
-            counters.followed();
-        }
+    @Override
+    protected boolean startsProtocol(ByteBuf first) {
+        return startsRpcCall(first, maxRecordSize);
     }
 
-    private boolean looksLikeRpcCall(ByteBuf data) {
+    @Override
+    protected void countFollowed() {
+        counters.followed();
+    }
+
+    /** Whether {@code data} (a client's first bytes, not consumed) start an RPC call record of at most {@code maxRecordSize}. */
+    public static boolean startsRpcCall(ByteBuf data, int maxRecordSize) {
         if (data.readableBytes() < CALL_SIGNATURE_BYTES) {
             return false;
         }
@@ -336,14 +243,6 @@ public final class NfsFollower {
                 && data.getInt(index + 8) == RPC_CALL && data.getInt(index + 12) == RPC_VERSION;
     }
 
-    /** Holds {@code data} (the caller's) behind what is held, by reference: records are sliced, not copied. */
-    private CompositeByteBuf append(CompositeByteBuf held, ByteBuf data) {
-        if (held == null) {
-            held = allocator.compositeBuffer(MAX_HELD_COMPONENTS);
-        }
-        return held.addComponent(true, data.retainedDuplicate());
-    }
-
     /** Decodes a record; null when the parsers cannot follow it (it then crosses as it is). */
     private NfsMessage decode(RpcRecord record) {
         try {
@@ -351,11 +250,38 @@ public final class NfsFollower {
             if (!message.isUnderstood()) {
                 counters.notUnderstood();
             }
-            files.learnNames(message);
+            learnNames(message);
             return message;
         } catch (MalformedInputException e) {
             counters.malformed();
             return null;
+        }
+    }
+
+    /** Learns the names an NFS reply binds to file handles. */
+    private void learnNames(NfsMessage message) {
+        if (!(message instanceof NfsReply reply)) {
+            return;
+        }
+        if (reply.result() instanceof Lookup3Res lookup && Nfs3Status.NFS3_OK.equals(lookup.status()) && lookup.object() != null) {
+            files.named(lookup.object(), lookup.request().name());
+        } else if (reply.result() instanceof Create3Res create && Nfs3Status.NFS3_OK.equals(create.status())
+                && create.object() != null) {
+            files.named(create.object(), create.request().name());
+        } else if (reply.result() instanceof Readdirplus3Res listing) {
+            for (Entryplus3 entry : listing.entries()) {
+                if (entry.handle() != null) {
+                    files.named(entry.handle(), entry.name());
+                }
+            }
+        } else if (reply.result() instanceof Mnt3Res mount && mount.root() != null) {
+            files.named(mount.root(), mount.request().dirPath());
+        } else if (reply.result() instanceof Compound4Res compound) {
+            for (CompoundFileFlow.NameBinding binding : CompoundFileFlow.of(compound).names()) {
+                if (binding.object() != null) {
+                    files.named(binding.object(), binding.name());
+                }
+            }
         }
     }
 
@@ -371,11 +297,7 @@ public final class NfsFollower {
                 }
                 RpcRecord.WireRange range = ranges.get(0);
                 encoding.stream(wire, position, range.offset() - position, out);
-                encoding.endStream(out);
-                long literalBefore = sent.get(Kind.LITERAL_BYTES);
-                encoding.fileData(wire, range.offset(), range.length(), region.file(), region.fileOffset(), out);
-                files.data(region.file(), region.fileOffset(), region.written(), wire,
-                        wire.readerIndex() + range.offset(), range.length(), sent.get(Kind.LITERAL_BYTES) - literalBefore);
+                fileData(wire, range.offset(), range.length(), region.file(), region.fileOffset(), region.written(), out);
                 position = range.offset() + range.length();
             }
         }

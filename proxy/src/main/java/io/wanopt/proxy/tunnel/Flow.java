@@ -22,9 +22,12 @@ import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.DecodedBatch;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.proxy.TrafficCounters;
+import io.wanopt.config.ProtocolSettings;
 import io.wanopt.proxy.follow.FollowedFlow;
+import io.wanopt.proxy.follow.Follower;
 import io.wanopt.proxy.follow.NfsFollower;
 import io.wanopt.proxy.follow.ReadAheadMessage;
+import io.wanopt.proxy.follow.SmbFollower;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,8 +68,15 @@ final class Flow {
     private boolean closed;
 
     private final ChunkEncoder encoder;
-    /** Follows NFS on this flow when enabled and its client opens with an RPC call; else null. */
-    private final NfsFollower nfs;
+    private final boolean lanIsClient;
+    /** Whether the follower was chosen, by the flow's first bytes (when they are the client's). */
+    private boolean followerChosen;
+    /** Follows the file protocol the client opened with (NFS, SMB) when enabled; else null. */
+    private Follower follower;
+    /** The follower when it is NFS's (for read-ahead); else null. */
+    private NfsFollower nfs;
+    /** The far appliance answers NFS READs from read-ahead (its OPEN said so). */
+    private boolean peerAnswersReadAhead;
     private long sendCredit;
     private long sent;
     private long acked;
@@ -103,17 +113,7 @@ final class Flow {
         this.encoder = new ChunkEncoder(env.chunker(), env.store(), tunnel.knowledge(), tunnel.literalCodec(),
                 env.zstdLevel(), env.settings().batchSize(), tunnel.alloc(), counters.sent);
         this.decoder = new ChunkDecoder(env.store(), tunnel.knowledge(), counters.received);
-        this.nfs = env.protocols().followNfs()
-                ? new NfsFollower(lanIsClient, env.protocols(), tunnel.alloc(), env.followCounters(),
-                        counters.sent, encoder, env.fileChunks(), new FollowerSide(), System::nanoTime) : null;
-        if (nfs != null && nfs.answersFromReadAhead()) {
-            long period = env.protocols().nfsReadAhead().maxAge().toNanos();
-            readAheadExpiry = executor.scheduleAtFixedRate(() -> {
-                if (!closed) {
-                    nfs.dropExpiredReadAhead();
-                }
-            }, period, period, TimeUnit.NANOSECONDS);
-        }
+        this.lanIsClient = lanIsClient;
         this.sendCredit = env.settings().flowInitialWindow();
         this.window = env.settings().flowInitialWindow();
         env.receiveBudget().reserve(window);
@@ -135,7 +135,8 @@ final class Flow {
         flow.lan = lan;
         flow.lanConnected = true;
         tunnel.register(flow);
-        int flags = flow.nfs != null && flow.nfs.answersFromReadAhead() ? FrameType.OPEN_ANSWERS_READ_AHEAD : 0;
+        ProtocolSettings protocols = env.protocols();
+        int flags = protocols.followNfs() && protocols.nfsReadAhead().enabled() ? FrameType.OPEN_ANSWERS_READ_AHEAD : 0;
         tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort, flags));
         lan.pipeline().addLast(flow.new LanHandler());
         flow.requestRead();
@@ -147,9 +148,7 @@ final class Flow {
         EventLoop loop = env.lanGroup().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
                 + targetPort, false);
-        if (flow.nfs != null && (flags & FrameType.OPEN_ANSWERS_READ_AHEAD) != 0) {
-            flow.nfs.readAheadForPeer();
-        }
+        flow.peerAnswersReadAhead = (flags & FrameType.OPEN_ANSWERS_READ_AHEAD) != 0;
         tunnel.register(flow);
         new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
@@ -260,8 +259,11 @@ final class Flow {
                 tailFlush.cancel(false);
                 tailFlush = null;
             }
-            if (nfs != null) {
-                nfs.fromLan(data);
+            if (!followerChosen) {
+                chooseFollower(data, lanIsClient);
+            }
+            if (follower != null) {
+                follower.fromLan(data);
             } else {
                 List<EncodedBatch> batches = new ArrayList<>();
                 encoder.add(data, batches);
@@ -406,10 +408,44 @@ final class Flow {
 
     private void deliver(DecodedBatch batch) {
         ByteBuf data = batch.assemble(tunnel.alloc());
-        if (nfs != null) {
-            nfs.toLan(data);
+        if (!followerChosen) {
+            chooseFollower(data, !lanIsClient);
+        }
+        if (follower != null) {
+            follower.toLan(data);
         } else {
             writeStream(data);
+        }
+    }
+
+    /**
+     * Picks the follower by the flow's first bytes: an RPC call from the client is NFS, an SMB frame
+     * SMB (each when enabled); anything else, or bytes from the server first, none.
+     */
+    private void chooseFollower(ByteBuf first, boolean fromClient) {
+        followerChosen = true;
+        ProtocolSettings protocols = env.protocols();
+        if (!fromClient) {
+            return;
+        }
+        if (protocols.followNfs() && NfsFollower.startsRpcCall(first, protocols.nfsMaxRecordSize())) {
+            nfs = new NfsFollower(lanIsClient, protocols, tunnel.alloc(), env.followCounters(), counters.sent, encoder,
+                    env.fileChunks(), new FollowerSide(), System::nanoTime);
+            follower = nfs;
+            if (peerAnswersReadAhead) {
+                nfs.readAheadForPeer();
+            }
+            if (nfs.answersFromReadAhead()) {
+                long period = protocols.nfsReadAhead().maxAge().toNanos();
+                readAheadExpiry = executor.scheduleAtFixedRate(() -> {
+                    if (!closed) {
+                        nfs.dropExpiredReadAhead();
+                    }
+                }, period, period, TimeUnit.NANOSECONDS);
+            }
+        } else if (protocols.followSmb() && SmbFollower.startsSmb(first)) {
+            follower = new SmbFollower(lanIsClient, protocols, tunnel.alloc(), env.followCounters(), counters.sent,
+                    encoder, env.fileChunks(), new FollowerSide());
         }
     }
 
@@ -507,8 +543,8 @@ final class Flow {
             lan.close();
         }
         encoder.close();
-        if (nfs != null) {
-            nfs.close();
+        if (follower != null) {
+            follower.close();
         }
         TunnelFrame frame;
         while ((frame = incoming.poll()) != null) {
@@ -519,8 +555,8 @@ final class Flow {
         inFlight.clear();
         tunnel.unregister(this, abortReason != null);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        String nfsFiles = nfs == null ? "" : nfs.filesSummary();
-        String files = nfsFiles.isEmpty() ? "" : "; NFS files: " + nfsFiles;
+        String followed = follower == null ? "" : follower.filesSummary();
+        String files = followed.isEmpty() ? "" : "; " + follower.protocol() + " files: " + followed;
         if (abortReason == null) {
             LOG.info(() -> "flow " + description + " ended after " + millis + " ms: " + counters.summary() + files);
         } else {

@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
-import io.wanopt.cache.codec.LiteralCodec;
-import io.wanopt.cache.store.SegmentChunkStore;
-import io.wanopt.config.ChunkingSettings;
 import io.wanopt.config.ProtocolSettings;
-import io.wanopt.config.StoreSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,16 +32,16 @@ class NfsFollowerTest {
 
     private static final int CHUNK_SIZE = 32 * 1024;
     private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, 1024, true, 4 << 20, 64,
-            new ProtocolSettings.ReadAhead(false, 32 << 20, java.time.Duration.ofSeconds(5)));
+            new ProtocolSettings.ReadAhead(false, 32 << 20, java.time.Duration.ofSeconds(5)), true, 9 << 20);
 
     @TempDir
     Path dir;
-    private SegmentChunkStore store;
+    private EncodingFixture fixture;
     private CodecCounters codecCounters;
     private ChunkEncoder encoder;
+    private List<EncodedBatch> batches;
     private final FollowCounters counters = new FollowCounters();
     private final List<NfsFollower> followers = new ArrayList<>();
-    private final List<EncodedBatch> batches = new ArrayList<>();
     private final byte[] file = new byte[256 * 1024];
     private int nextXid = 0x1000;
 
@@ -54,21 +49,16 @@ class NfsFollowerTest {
     void start() throws IOException {
         new Random(5).nextBytes(file);
         System.arraycopy("KDMV".getBytes(StandardCharsets.US_ASCII), 0, file, 0, 4);
-        store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
-        codecCounters = new CodecCounters();
-        encoder = new ChunkEncoder(new FastCdcChunker(new ChunkingSettings(2048, 8192, 65536)), store,
-                store.peer("client-side", new byte[16]), LiteralCodec.RAW, 3, 256 << 10, ByteBufAllocator.DEFAULT,
-                codecCounters);
+        fixture = new EncodingFixture(dir);
+        codecCounters = fixture.codecCounters;
+        encoder = fixture.encoder;
+        batches = fixture.batches;
     }
 
     @AfterEach
     void stop() throws IOException {
         followers.forEach(NfsFollower::close);
-        encoder.close();
-        for (EncodedBatch batch : batches) {
-            batch.body().release();
-        }
-        store.close();
+        fixture.close();
     }
 
     @Test

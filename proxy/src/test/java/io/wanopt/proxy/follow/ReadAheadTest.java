@@ -6,22 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
-import io.wanopt.cache.codec.LiteralCodec;
-import io.wanopt.cache.store.SegmentChunkStore;
-import io.wanopt.config.ChunkingSettings;
 import io.wanopt.config.ProtocolSettings;
-import io.wanopt.config.StoreSettings;
 import io.wanopt.proxy.follow.ReadAheadMessage.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -41,16 +35,16 @@ class ReadAheadTest {
     private static final Duration MAX_AGE = Duration.ofSeconds(5);
     private static final byte[] OPENING_READ = Nfs3Records.readCall(0x200, 0, COUNT);
     private static final ProtocolSettings SETTINGS = new ProtocolSettings(32 * 1024, 1024, true, 4 << 20, 64,
-            new ProtocolSettings.ReadAhead(true, 32 << 20, MAX_AGE));
+            new ProtocolSettings.ReadAhead(true, 32 << 20, MAX_AGE), true, 9 << 20);
 
     @TempDir
     Path dir;
-    private SegmentChunkStore store;
+    private EncodingFixture fixture;
     private ChunkEncoder encoder;
-    private final CodecCounters codecCounters = new CodecCounters();
+    private CodecCounters codecCounters;
     private final FollowCounters counters = new FollowCounters();
-    private final List<EncodedBatch> batches = new ArrayList<>();
-    private final RecordingFlow flow = new RecordingFlow(batches);
+    private List<EncodedBatch> batches;
+    private RecordingFlow flow;
     private final byte[] file = new byte[8 * COUNT];
     private long now;
     private NfsFollower follower;
@@ -58,19 +52,18 @@ class ReadAheadTest {
     @BeforeEach
     void start() throws IOException {
         new Random(11).nextBytes(file);
-        store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
-        encoder = new ChunkEncoder(new FastCdcChunker(new ChunkingSettings(2048, 8192, 65536)), store,
-                store.peer("far", new byte[16]), LiteralCodec.RAW, 3, 256 << 10, ByteBufAllocator.DEFAULT,
-                codecCounters);
+        fixture = new EncodingFixture(dir);
+        encoder = fixture.encoder;
+        codecCounters = fixture.codecCounters;
+        batches = fixture.batches;
+        flow = new RecordingFlow(batches);
     }
 
     @AfterEach
     void stop() throws IOException {
         follower.close();
         assertEquals(0, flow.held, "what read-ahead held is given back to the memory cap");
-        encoder.close();
-        batches.forEach(batch -> batch.body().release());
-        store.close();
+        fixture.close();
     }
 
     // ---- next to the server ----

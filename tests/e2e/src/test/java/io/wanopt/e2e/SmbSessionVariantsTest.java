@@ -17,6 +17,8 @@ import io.wanopt.harness.SmbClient.Options;
 import io.wanopt.harness.SmbClient.Protection;
 import io.wanopt.harness.SmbClient.Session;
 import io.wanopt.harness.VmImages;
+import io.wanopt.protocols.smb.FrameKind;
+import io.wanopt.proxy.follow.FollowCounters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -42,8 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the session smbclient reports shows the variant took effect, and a repeated signed read crosses the
  * WAN as references.
  *
- * <p>The appliances carry SMB as generic bytes today; the assertions hold as well once they follow
- * SMB, except that the signed repeat's bound is then tightened (see {@link #SIGNED_REPEAT_WAN_SHARE}).
+ * <p>The appliances follow SMB: READ and WRITE data of signed and unsigned sessions is cut at file
+ * offsets (no byte changes, so signatures stay valid), and encrypted frames pass through and are counted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmbSessionVariantsTest {
@@ -52,12 +54,8 @@ class SmbSessionVariantsTest {
     private static final String ENCRYPTED_FILE = "encrypted.bin";
     private static final int ENCRYPTED_FILE_SIZE = 4 << 20;
 
-    /**
-     * A second signed read may put at most this share of the file on the WAN. Content-defined dedupe of
-     * generic bytes already achieves it; issue 5's goal is under 1 % (0.01) once the appliances follow
-     * SMB and cut READ data at file offsets: lower it then.
-     */
-    private static final double SIGNED_REPEAT_WAN_SHARE = 0.05;
+    /** A second signed read puts less than this share of the file on the WAN (issue 5). */
+    private static final double SIGNED_REPEAT_WAN_SHARE = 0.01;
     /** Samba's default largest READ or WRITE (smb2 max read/write): a copy needs at least size / this requests. */
     private static final long SAMBA_MAX_IO = 8L << 20;
 
@@ -161,6 +159,8 @@ class SmbSessionVariantsTest {
             assertTrue(read.session().signedRequests() >= dataRequests(size), "every READ signed: " + read.session());
             assertEquals(0, read.session().encryptedRequests(), read.session().toString());
         }
+        FollowCounters followed = sites.datacenter().followCounters();
+        assertTrue(followed.alignedBytes() >= 2 * size, "READ data cut at file offsets: " + followed);
         assertTrue(secondRead.wanBytes() < SIGNED_REPEAT_WAN_SHARE * size,
                 "repeated signed read put " + secondRead.wanBytes() + " bytes on the WAN for a " + size
                         + "-byte file (first read: " + firstRead.wanBytes() + ")");
@@ -204,6 +204,7 @@ class SmbSessionVariantsTest {
         Path original = onShare(Server.ENCRYPTION_REQUIRED, ENCRYPTED_FILE);
         Files.write(original, content);
         Path pulled = dir.resolve("encrypted-pulled.bin");
+        long encryptedBefore = sites.branch(0).followCounters().smbFrames(FrameKind.ENCRYPTED);
         Transfer read = transfer("encryption required, read", content.length,
                 () -> SmbClient.get(via(Server.ENCRYPTION_REQUIRED), encrypt, ENCRYPTED_FILE, pulled, COPY_TIMEOUT));
         assertSameContent(original, pulled);
@@ -213,6 +214,8 @@ class SmbSessionVariantsTest {
                         COPY_TIMEOUT));
         assertSameContent(pulled, onShare(Server.ENCRYPTION_REQUIRED, "encrypted-pushed.bin"));
 
+        assertTrue(sites.branch(0).followCounters().smbFrames(FrameKind.ENCRYPTED) - encryptedBefore
+                >= 2 * dataRequests(content.length), "encrypted frames passed through and counted");
         for (Transfer copy : List.of(read, write)) {
             assertTrue(copy.session().encryptedRequests() >= dataRequests(content.length), "every message encrypted: "
                     + copy.session());

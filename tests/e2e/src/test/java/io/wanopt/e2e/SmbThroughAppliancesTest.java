@@ -13,6 +13,7 @@ import io.wanopt.harness.HostTools;
 import io.wanopt.harness.Sites;
 import io.wanopt.harness.SmbClient;
 import io.wanopt.harness.VmImages;
+import io.wanopt.proxy.follow.FollowCounters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -68,6 +69,9 @@ class SmbThroughAppliancesTest {
         assertSameContent(original, first);
         long secondWan = wanBytes(sites, () -> SmbClient.get(viaAppliances(), FIRST_VERSION, second, COPY_TIMEOUT));
         assertSameContent(original, second);
+        FollowCounters followed = sites.datacenter().followCounters();
+        assertTrue(followed.smbFlows() > 0 && followed.alignedBytes() >= 2 * Files.size(original),
+                "SMB followed and READ data cut at file offsets: " + followed);
         assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(original),
                 "repeated pull put " + secondWan + " bytes on the WAN for a " + Files.size(original) + "-byte file"
                         + " (first pull: " + firstWan + ")");
@@ -80,6 +84,8 @@ class SmbThroughAppliancesTest {
         assertSameContent(local, samba.shareDirectory().resolve("pushed-1.vmdk"));
         long secondWan = wanBytes(sites, () -> SmbClient.put(viaAppliances(), local, "pushed-2.vmdk", COPY_TIMEOUT));
         assertSameContent(local, samba.shareDirectory().resolve("pushed-2.vmdk"));
+        FollowCounters followed = sites.branch(0).followCounters();
+        assertTrue(followed.alignedBytes() >= 2 * Files.size(local), "WRITE data cut at file offsets: " + followed);
         assertTrue(secondWan < REPEAT_WAN_SHARE * Files.size(local),
                 "repeated push put " + secondWan + " bytes on the WAN for a " + Files.size(local) + "-byte file"
                         + " (first push: " + firstWan + ")");

@@ -90,6 +90,6 @@ public final class Daemon {
         return "summary: " + counters.flows() + " flows since start; " + counters.summary()
                 + "; store " + store.chunks() + " chunks, " + store.diskBytes() / (1 << 20) + " of "
                 + store.diskBudget() / (1 << 20) + " MiB; buffered " + appliance.bufferedBytes() / 1024
-                + " KiB; peers: " + peers;
+                + " KiB; peers: " + peers + "; " + appliance.followCounters();
     }
 }

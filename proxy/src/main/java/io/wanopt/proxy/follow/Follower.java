@@ -12,6 +12,9 @@ public interface Follower {
     /** Bytes read from the LAN (they stay the caller's): encoded, and the batches sent. */
     void fromLan(ByteBuf data);
 
+    /** The LAN side sent FIN: bytes held for a frame it never finished go on as they are. */
+    void lanInputEnded();
+
     /** Bytes from the far appliance (ownership passes): observed and written to the LAN. */
     void toLan(ByteBuf data);
 

@@ -124,6 +124,17 @@ abstract class FramedFollower<F extends ReferenceCounted> implements Follower {
         flow.send(out);
     }
 
+    @Override
+    public void lanInputEnded() {
+        if (fromLan != null && fromLan.isReadable()) {
+            List<EncodedBatch> out = new ArrayList<>();
+            encoder.add(fromLan, out);
+            fromLan.skipBytes(fromLan.readableBytes());
+            fromLan.discardReadComponents();
+            flow.send(out);
+        }
+    }
+
     /** Observes stream bytes on their way to the LAN (not consumed, not released). */
     protected final void observeToLan(ByteBuf data) {
         if (state == State.UNDECIDED) {

@@ -213,6 +213,15 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         return "NFS";
     }
 
+    /** Client calls waiting for read-ahead go to the server now: nothing may follow the flow's FIN. */
+    @Override
+    public void lanInputEnded() {
+        if (readAheadCache != null) {
+            readAheadCache.dropAll();
+        }
+        super.lanInputEnded();
+    }
+
     @Override
     public void close() {
         super.close();

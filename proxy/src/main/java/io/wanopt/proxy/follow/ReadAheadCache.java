@@ -414,7 +414,8 @@ final class ReadAheadCache {
         expired.forEach(this::drop);
     }
 
-    private void dropAll() {
+    /** Drops everything held; client calls waiting for it go to the server. */
+    void dropAll() {
         new ArrayList<>(byXid.values()).forEach(this::drop);
     }
 

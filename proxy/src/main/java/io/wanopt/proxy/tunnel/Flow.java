@@ -305,6 +305,9 @@ final class Flow {
             tailFlush.cancel(false);
             tailFlush = null;
         }
+        if (follower != null) {
+            follower.lanInputEnded();
+        }
         List<EncodedBatch> batches = new ArrayList<>();
         encoder.flush(batches);
         send(batches);

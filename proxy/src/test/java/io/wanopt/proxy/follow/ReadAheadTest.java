@@ -194,6 +194,19 @@ class ReadAheadTest {
     }
 
     @Test
+    void aReadWaitingWhenTheClientEndsGoesToTheServerBeforeTheEnd() {
+        clientSide();
+        follower.toLan(buffer(Nfs3Records.readReply(0x200, slice(0))));
+        follower.fromPeer(new ReadAheadMessage.Call(payload(Nfs3Records.readCall(0x4000_0001, COUNT, COUNT))));
+        byte[] waiting = Nfs3Records.readCall(0x201, COUNT, COUNT);
+        fromLan(waiting);
+        follower.lanInputEnded();
+        encoder.flush(batches);
+        assertEquals(OPENING_READ.length + waiting.length, codecCounters.get(Kind.LAN_BYTES));
+        assertEquals(new ReadAheadMessage.Done(0x4000_0001, Outcome.UNUSED), flow.told.get(0));
+    }
+
+    @Test
     void heldDataOlderThanMaxAgeIsDroppedNotServed() {
         clientSide();
         announceAndDeliver(0x4000_0001, 1, Nfs3Records.readReply(0x200, slice(0)));

@@ -15,7 +15,6 @@ import io.wanopt.protocols.smb.FrameKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +36,6 @@ class SmbFollowerTest {
     private static final int CHUNK_SIZE = 32 * 1024;
     private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, 1024, true, 4 << 20, 64,
             new ProtocolSettings.ReadAhead(false, 32 << 20, Duration.ofSeconds(5)), true, 9 << 20);
-    private static final int HEADER_LENGTH = 64;
-    private static final int READ = 8;
-    private static final byte[] FILE_ID = "persist1volatil1".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
     Path dir;
@@ -51,7 +47,7 @@ class SmbFollowerTest {
     private RecordingFlow flow;
     private final byte[] file = new byte[256 * 1024];
     private SmbFollower follower;
-    private long messageId;
+    private final SmbFrames frames = new SmbFrames();
 
     @BeforeEach
     void start() throws IOException {
@@ -86,7 +82,7 @@ class SmbFollowerTest {
 
     @Test
     void theLanStreamGoesOnUnchangedAndEncryptedFramesAreCountedNotParsed() {
-        byte[] request = readRequest(0, 4096);
+        byte[] request = frames.readRequest(0, 4096);
         follower.toLan(buffer(request));
         byte[] encrypted = new byte[4 + 52 + 100];
         encrypted[3] = (byte) (encrypted.length - 4);
@@ -110,8 +106,8 @@ class SmbFollowerTest {
 
     /** One READ: the request goes to the server (observed), the response comes from it in two reads. */
     private void read(int offset, int length) {
-        follower.toLan(buffer(readRequest(offset, length)));
-        byte[] response = readResponse(Arrays.copyOfRange(file, offset, offset + length));
+        follower.toLan(buffer(frames.readRequest(offset, length)));
+        byte[] response = frames.readResponse(Arrays.copyOfRange(file, offset, offset + length));
         int half = response.length / 2;
         for (byte[] piece : List.of(Arrays.copyOfRange(response, 0, half), Arrays.copyOfRange(response, half,
                 response.length))) {
@@ -121,39 +117,6 @@ class SmbFollowerTest {
         }
         encoder.flush(batches);
         assertEquals(0, counters.malformedRecords());
-    }
-
-    /** [MS-SMB2] 2.2.19 READ request for {@code length} bytes at {@code offset} of {@link #FILE_ID}. */
-    private byte[] readRequest(long offset, int length) {
-        ByteBuffer frame = frame(49);
-        header(frame, ++messageId, false);
-        frame.putShort((short) 49).put((byte) 0).put((byte) 0).putInt(length).putLong(offset).put(FILE_ID);
-        frame.putInt(0).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).put((byte) 0);
-        return frame.array();
-    }
-
-    /** [MS-SMB2] 2.2.20 READ response carrying {@code data} right after its 16-byte body. */
-    private byte[] readResponse(byte[] data) {
-        ByteBuffer frame = frame(16 + data.length);
-        header(frame, messageId, true);
-        frame.putShort((short) 17).put((byte) (HEADER_LENGTH + 16)).put((byte) 0).putInt(data.length).putInt(0)
-                .putInt(0).put(data);
-        return frame.array();
-    }
-
-    /** A Direct TCP frame ([MS-SMB2] 2.1) with room for a header and {@code bodyLength} body bytes. */
-    private static ByteBuffer frame(int bodyLength) {
-        int length = HEADER_LENGTH + bodyLength;
-        ByteBuffer frame = ByteBuffer.allocate(4 + length).order(ByteOrder.LITTLE_ENDIAN);
-        frame.put((byte) 0).put((byte) (length >>> 16)).put((byte) (length >>> 8)).put((byte) length);
-        return frame;
-    }
-
-    /** [MS-SMB2] 2.2.1.2 sync header of a READ, session 7, tree 3. */
-    private static void header(ByteBuffer frame, long messageId, boolean response) {
-        frame.order(ByteOrder.BIG_ENDIAN).putInt(FrameKind.SMB2.protocolId()).order(ByteOrder.LITTLE_ENDIAN);
-        frame.putShort((short) HEADER_LENGTH).putShort((short) 1).putInt(0).putShort((short) READ).putShort((short) 1);
-        frame.putInt(response ? 1 : 0).putInt(0).putLong(messageId).putInt(0).putInt(3).putLong(7).put(new byte[16]);
     }
 
     private static ByteBuf buffer(byte[] bytes) {

@@ -2,10 +2,18 @@ package io.wanopt.proxy.follow;
 
 /**
  * What the two appliances of a followed NFS flow tell each other about read-ahead. The appliance
- * next to the server sends {@link Call}, {@link Reply} and {@link Dropped}; the one next to the client
- * sends {@link Done}. A {@code Reply} always arrives before the stream bytes it names.
+ * next to the client sends {@link Ready} and {@link Done}; the one next to the server sends
+ * {@link Call}, {@link Reply} and {@link Dropped}. A {@code Reply} always arrives before the stream
+ * bytes it names.
  */
 public sealed interface ReadAheadMessage {
+
+    /**
+     * The client-side appliance follows the flow as NFS (it decided so on the client's first bytes)
+     * and answers the client's READs from read-ahead: the server side may read ahead.
+     */
+    record Ready() implements ReadAheadMessage {
+    }
 
     /** A READ the server-side appliance sent on the client's behalf: its RPC payload (XID included). */
     record Call(byte[] payload) implements ReadAheadMessage {

@@ -75,7 +75,7 @@ final class Flow {
     private Follower follower;
     /** The follower when it is NFS's (for read-ahead); else null. */
     private NfsFollower nfs;
-    /** The far appliance answers NFS READs from read-ahead (its OPEN said so). */
+    /** The far appliance answers NFS READs from read-ahead (it said so, READ_AHEAD_READY). */
     private boolean peerAnswersReadAhead;
     private long sendCredit;
     private long sent;
@@ -135,20 +135,17 @@ final class Flow {
         flow.lan = lan;
         flow.lanConnected = true;
         tunnel.register(flow);
-        ProtocolSettings protocols = env.protocols();
-        int flags = protocols.followNfs() && protocols.nfsReadAhead().enabled() ? FrameType.OPEN_ANSWERS_READ_AHEAD : 0;
-        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort, flags));
+        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort));
         lan.pipeline().addLast(flow.new LanHandler());
         flow.requestRead();
         return flow;
     }
 
-    /** An OPEN from the far side, with its {@link FrameType#OPEN} flags: connect to the target on a LAN event loop. */
-    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort, int flags) {
+    /** An OPEN from the far side: connect to the target on a LAN event loop. */
+    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort) {
         EventLoop loop = env.lanGroup().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
                 + targetPort, false);
-        flow.peerAnswersReadAhead = (flags & FrameType.OPEN_ANSWERS_READ_AHEAD) != 0;
         tunnel.register(flow);
         new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
@@ -206,6 +203,13 @@ final class Flow {
                 frame.content().readBytes(bytes);
                 frame.release();
                 onChunkData(chunk, bytes);
+            }
+            case FrameType.READ_AHEAD_READY -> {
+                frame.release();
+                peerAnswersReadAhead = true;
+                if (nfs != null) {
+                    nfs.readAheadForPeer();
+                }
             }
             case FrameType.READ_AHEAD_CALL, FrameType.READ_AHEAD_REPLY, FrameType.READ_AHEAD_DROPPED,
                     FrameType.READ_AHEAD_DONE -> {
@@ -439,6 +443,7 @@ final class Flow {
                 nfs.readAheadForPeer();
             }
             if (nfs.answersFromReadAhead()) {
+                control(Frames.readAhead(tunnel.alloc(), id, new ReadAheadMessage.Ready()));
                 long period = protocols.nfsReadAhead().maxAge().toNanos();
                 readAheadExpiry = executor.scheduleAtFixedRate(() -> {
                     if (!closed) {

@@ -8,13 +8,8 @@ final class FrameType {
 
     /** u8 protocol version, u16+UTF-8 appliance id, 16-byte store epoch. First frame each way. */
     static final int HELLO = 1;
-    /**
-     * flow id, u16+UTF-8 target host, u16 target port, u8 flags ({@link #OPEN_ANSWERS_READ_AHEAD}):
-     * open a LAN connection on the far side.
-     */
+    /** flow id, u16+UTF-8 target host, u16 target port: open a LAN connection on the far side. */
     static final int OPEN = 2;
-    /** OPEN flag: the opener answers its client's NFS READs from read-ahead, so the far side may read ahead. */
-    static final int OPEN_ANSWERS_READ_AHEAD = 1;
     /** flow id, batch body ({@code io.wanopt.cache.codec.BatchFormat}). */
     static final int DATA = 3;
     /** flow id: the sender's LAN side sent FIN; no DATA follows. */
@@ -42,6 +37,11 @@ final class FrameType {
     static final int READ_AHEAD_DROPPED = 13;
     /** flow id, u32 xid, u8 outcome: the client-side appliance is done with read-ahead call xid. */
     static final int READ_AHEAD_DONE = 14;
+    /**
+     * flow id: the client-side appliance follows the flow as NFS and answers its client's READs from
+     * read-ahead, so the server side may read ahead.
+     */
+    static final int READ_AHEAD_READY = 15;
 
     /** Version of this frame set, exchanged in HELLO. */
     static final int PROTOCOL_VERSION = 2;
@@ -51,6 +51,6 @@ final class FrameType {
 
     /** Whether frames of {@code type} belong to a flow (their payload starts with the flow id). */
     static boolean isFlowFrame(int type) {
-        return type >= OPEN && type <= CHUNK_DATA || type >= READ_AHEAD_CALL && type <= READ_AHEAD_DONE;
+        return type >= OPEN && type <= CHUNK_DATA || type >= READ_AHEAD_CALL && type <= READ_AHEAD_READY;
     }
 }

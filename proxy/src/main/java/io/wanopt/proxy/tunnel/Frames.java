@@ -22,11 +22,10 @@ final class Frames {
         return finish(buf);
     }
 
-    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port, int flags) {
+    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port) {
         ByteBuf buf = flowStart(alloc, FrameType.OPEN, flowId, 64);
         writeString(buf, host);
         buf.writeShort(port);
-        buf.writeByte(flags);
         return finish(buf);
     }
 
@@ -47,6 +46,9 @@ final class Frames {
             ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_DROPPED, flowId, 4);
             buf.writeInt(dropped.xid());
             return finish(buf);
+        }
+        if (message instanceof ReadAheadMessage.Ready) {
+            return finish(flowStart(alloc, FrameType.READ_AHEAD_READY, flowId, 0));
         }
         ReadAheadMessage.Done done = (ReadAheadMessage.Done) message;
         ByteBuf buf = flowStart(alloc, FrameType.READ_AHEAD_DONE, flowId, 5);
@@ -69,6 +71,9 @@ final class Frames {
             }
             case FrameType.READ_AHEAD_DROPPED -> {
                 return length == 4 ? new ReadAheadMessage.Dropped(in.readInt()) : null;
+            }
+            case FrameType.READ_AHEAD_READY -> {
+                return length == 0 ? new ReadAheadMessage.Ready() : null;
             }
             case FrameType.READ_AHEAD_DONE -> {
                 if (length != 5) {

@@ -387,8 +387,7 @@ public final class TunnelManager implements AutoCloseable {
                 }
                 case FrameType.OPEN -> {
                     String host = Frames.readString(frame.content(), MAX_ID_LENGTH);
-                    int port = frame.content().readableBytes() == 3 ? frame.content().readUnsignedShort() : -1;
-                    int flags = port < 0 ? 0 : frame.content().readUnsignedByte();
+                    int port = frame.content().readableBytes() == 2 ? frame.content().readUnsignedShort() : -1;
                     int flowId = frame.flowId;
                     frame.release();
                     if (host == null || port < 0) {
@@ -396,7 +395,7 @@ public final class TunnelManager implements AutoCloseable {
                     } else if (tunnel.flow(flowId) != null) {
                         ctx.writeAndFlush(Frames.reset(ctx.alloc(), flowId, "flow id in use"));
                     } else {
-                        Flow.opened(tunnel, env, flowId, host, port, flags);
+                        Flow.opened(tunnel, env, flowId, host, port);
                     }
                 }
                 case FrameType.HELLO -> {

@@ -27,7 +27,7 @@ class TunnelFrameDecoderTest {
     private static byte[] sampleStream() {
         List<ByteBuf> frames = new ArrayList<>();
         frames.add(Frames.hello(ALLOC, "branch-1", new byte[16]));
-        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445, 0));
+        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445));
         frames.add(Frames.data(ALLOC, 2, Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 10, 0, 0})));
         frames.add(Frames.credit(ALLOC, 2, 65536, 1024));
         frames.add(Frames.chunkRequest(ALLOC, 2, ChunkId.of(new byte[] {1, 2, 3}, 0, 3)));
@@ -46,7 +46,8 @@ class TunnelFrameDecoderTest {
     @Test
     void readAheadMessagesCrossAsFlowFramesAndMalformedOnesAreRefused() {
         List<ReadAheadMessage> messages = List.of(new ReadAheadMessage.Reply(7, 1L << 40, 1 << 20),
-                new ReadAheadMessage.Dropped(-3), new ReadAheadMessage.Done(9, ReadAheadMessage.Outcome.ASKED));
+                new ReadAheadMessage.Dropped(-3), new ReadAheadMessage.Done(9, ReadAheadMessage.Outcome.ASKED),
+                new ReadAheadMessage.Ready());
         EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(4096));
         for (ReadAheadMessage message : messages) {
             channel.writeInbound(Frames.readAhead(ALLOC, 5, message));
@@ -157,7 +158,7 @@ class TunnelFrameDecoderTest {
             }
             TunnelFrame frame;
             while ((frame = channel.readInbound()) != null) {
-                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.READ_AHEAD_DONE);
+                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.READ_AHEAD_READY);
                 frame.release();
             }
             channel.finishAndReleaseAll();

@@ -8,6 +8,7 @@ import static io.wanopt.bench.vmmove.MoveResult.PLAIN;
 import static io.wanopt.bench.vmmove.MoveResult.RSYNC;
 import static io.wanopt.bench.vmmove.MoveResult.SCP;
 import static io.wanopt.bench.vmmove.MoveResult.SMB;
+import static io.wanopt.bench.vmmove.MoveResult.SMB_64K_READS;
 import static io.wanopt.bench.vmmove.MoveResult.SSH;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_NO_READ_AHEAD;
@@ -48,7 +49,8 @@ public final class MoveReport {
     static final String MISSING = "—";
     /** Marks speed-ups measured against another protocol's plain copy. */
     private static final String OTHER_REFERENCE = "†";
-    private static final List<String> PROTOCOL_ORDER = List.of(SMB, NFS, NFS_V3, NFS_V4, SSH, NO_PROTOCOL);
+    private static final List<String> PROTOCOL_ORDER = List.of(SMB, SMB_64K_READS, NFS, NFS_V3, NFS_V4, SSH,
+            NO_PROTOCOL);
     private static final List<String> METHOD_ORDER = List.of(PLAIN, WANOPT, WANOPT_NO_READ_AHEAD, WANOPT_READ_AHEAD,
             SCP, RSYNC, ZSTD);
     private static final Map<String, String> METHOD_DESCRIPTIONS = Map.of(
@@ -335,7 +337,7 @@ public final class MoveReport {
         return String.format(Locale.ROOT, "%.1f", bytes / 1e6);
     }
 
-    private static String percent(double fraction) {
+    static String percent(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.1f", fraction * 100) : MISSING;
     }
 

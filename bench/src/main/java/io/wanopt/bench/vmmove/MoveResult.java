@@ -6,8 +6,9 @@ import java.util.Objects;
  * One VM disk file moved by one method over one emulated WAN link, or, for a bytes-only method such as
  * zstd, compressed without being sent.
  *
- * @param protocol {@value #SMB}, {@value #NFS}, {@value #NFS_V3} or {@value #NFS_V4} (where the NFS
- *     version is part of what is compared), {@value #SSH} (scp and rsync) or {@value #NO_PROTOCOL}
+ * @param protocol {@value #SMB} (and {@value #SMB_64K_READS} where Samba's read size is part of what is
+ *     compared), {@value #NFS}, {@value #NFS_V3} or {@value #NFS_V4} (where the NFS version is part of
+ *     what is compared), {@value #SSH} (scp and rsync) or {@value #NO_PROTOCOL}
  *     (bytes-only methods)
  * @param workload what was moved, e.g. "first VM, cold dictionary", "next version", "clone"
  * @param link the emulated link; {@code null} only for a bytes-only result, which the report then shows
@@ -25,6 +26,8 @@ public record MoveResult(String protocol, String workload, LinkSpec link, String
         long fileBytes, double seconds, long wanBytes, boolean verified) {
 
     public static final String SMB = "SMB";
+    /** SMB from a Samba whose {@code smb2 max read} (and write and trans) is 64 KiB instead of 8 MiB. */
+    public static final String SMB_64K_READS = "SMB, 64 KiB reads";
     public static final String NFS = "NFS";
     public static final String NFS_V3 = "NFSv3";
     public static final String NFS_V4 = "NFSv4";

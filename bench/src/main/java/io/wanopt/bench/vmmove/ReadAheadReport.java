@@ -2,16 +2,19 @@ package io.wanopt.bench.vmmove;
 
 import static io.wanopt.bench.vmmove.MoveReport.MISSING;
 import static io.wanopt.bench.vmmove.MoveReport.cell;
-import static io.wanopt.bench.vmmove.MoveReport.megabytes;
 import static io.wanopt.bench.vmmove.MoveReport.times;
 import static io.wanopt.bench.vmmove.MoveResult.PLAIN;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_NO_READ_AHEAD;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_READ_AHEAD;
+import static io.wanopt.bench.vmmove.ReadSections.COLD;
+import static io.wanopt.bench.vmmove.ReadSections.WARM;
+import static io.wanopt.bench.vmmove.ReadSections.fileRate;
+import static io.wanopt.bench.vmmove.ReadSections.mark;
+import static io.wanopt.bench.vmmove.ReadSections.seconds;
+import static io.wanopt.bench.vmmove.ReadSections.wanMegabytes;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,11 +26,6 @@ import java.util.Optional;
  */
 final class ReadAheadReport {
 
-    /** The first read of a wanopt configuration, on empty stores; the plain read counts as one too. */
-    static final String COLD = "cold read";
-    /** The same file again, on the stores the cold read left. */
-    static final String WARM = "warm read";
-
     /** Issue 4: a cold read with read-ahead takes at most this times its WAN bytes' serialization time, */
     static final double BOUND_FACTOR = 1.15;
     /** … plus this. */
@@ -35,58 +33,42 @@ final class ReadAheadReport {
     /** Issue 4: a warm read with read-ahead is at least this many times faster than without. */
     static final double WARM_SPEED_UP_TARGET = 5.0;
 
-    /**
-     * One timed read.
-     *
-     * @param move the read as the rest of the report shows it (protocol NFSv3 or NFSv4, workload
-     *     {@link #COLD} or {@link #WARM}, method plain or wanopt with or without read-ahead)
-     * @param wanBytesToClient of the move's bytes on the WAN, those that went towards the client: the
-     *     direction whose rate bounds a read
-     */
-    record Read(MoveResult move, long wanBytesToClient) {
-        Read {
-            Objects.requireNonNull(move, "move");
-            if (!move.timed()) {
-                throw new IllegalArgumentException("a read needs its time: " + move);
-            }
-        }
-    }
-
-    private final List<Read> reads;
+    private final List<TimedRead> reads;
     private final List<String> failures;
 
     /**
-     * @param reads the timed reads, in any order
+     * @param reads the timed reads (protocol NFSv3 or NFSv4, method plain or wanopt with or without
+     *     read-ahead), in any order
      * @param failures what went wrong, one line each (a copy that failed, appliances that did not start)
      */
-    ReadAheadReport(List<Read> reads, List<String> failures) {
+    ReadAheadReport(List<TimedRead> reads, List<String> failures) {
         this.reads = List.copyOf(reads);
         this.failures = List.copyOf(failures);
     }
 
     /** The read-ahead bound of a cold read: 1.15 × bytes towards the client × 8 / link rate + 1 s. */
-    static double boundSeconds(Read read) {
+    static double boundSeconds(TimedRead read) {
         return BOUND_FACTOR * read.wanBytesToClient() * 8.0 / read.move().link().rateBitsPerSecond()
                 + BOUND_SLACK_SECONDS;
     }
 
     /** Elapsed of the same read (link, protocol, cold or warm, file) without read-ahead over this one's. */
-    double speedUpOverNoReadAhead(Read read) {
-        return find(read.move(), read.move().workload(), WANOPT_NO_READ_AHEAD)
+    double speedUpOverNoReadAhead(TimedRead read) {
+        return ReadSections.find(reads, read.move(), read.move().workload(), WANOPT_NO_READ_AHEAD)
                 .map(other -> other.move().seconds() / read.move().seconds()).orElse(Double.NaN);
     }
 
     /** Elapsed of the plain read of the same file, protocol and link over this one's. */
-    double speedUpOverPlain(Read read) {
-        return find(read.move(), COLD, PLAIN).map(plain -> plain.move().seconds() / read.move().seconds())
-                .orElse(Double.NaN);
+    double speedUpOverPlain(TimedRead read) {
+        return ReadSections.speedUpOverPlain(reads, read);
     }
 
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("## NFS read-ahead (issue 4)\n\n");
-        md.append("libnfs `nfs-cp` pulls ").append(files()).append(" from nfs-ganesha: without wanopt (*")
-                .append(PLAIN).append("*), through wanopt with `wanopt.protocols.nfs.read-ahead.enabled = false`")
+        md.append("libnfs `nfs-cp` pulls ").append(ReadSections.files(reads)).append(" from nfs-ganesha: without")
+                .append(" wanopt (*").append(PLAIN).append("*), through wanopt with")
+                .append(" `wanopt.protocols.nfs.read-ahead.enabled = false`")
                 .append(" on both appliances (*").append(WANOPT_NO_READ_AHEAD).append("*) and through wanopt with")
                 .append(" read-ahead on, the default (*").append(WANOPT_READ_AHEAD).append("*). Each wanopt")
                 .append(" configuration starts on fresh stores (*").append(COLD).append("*) and then reads the same")
@@ -101,31 +83,28 @@ final class ReadAheadReport {
                 + " warm) without read-ahead / elapsed with it; issue 4 asks at least %.0f× for the warm read.\n",
                 WARM_SPEED_UP_TARGET));
         md.append("- Verified: SHA-256 of the copy equal to the source's.\n\n");
-        for (LinkSpec link : links()) {
+        for (LinkSpec link : ReadSections.links(reads)) {
             appendLink(md, link);
         }
-        if (!failures.isEmpty()) {
-            md.append("Failures:\n\n");
-            failures.forEach(failure -> md.append("- ").append(cell(failure)).append('\n'));
-            md.append('\n');
-        }
+        ReadSections.appendFailures(md, failures);
         return md.toString();
     }
 
     private void appendLink(StringBuilder md, LinkSpec link) {
-        md.append("### ").append(cell(link.label())).append("\n\n").append(link.describe()).append(".\n\n");
+        ReadSections.appendLinkHeading(md, link);
         md.append("| Protocol | Read | Configuration | Elapsed (s) | Bytes on WAN (MB) | to the client (MB)"
                 + " | File rate (MB/s) | Speed-up vs plain (×) | Speed-up vs no read-ahead (×) | Bound (s)"
                 + " | Within bound | Verified |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|\n");
-        List<Read> onLink = reads.stream().filter(r -> r.move().link().equals(link)).sorted(rowOrder()).toList();
-        for (Read read : onLink) {
+        List<TimedRead> onLink = reads.stream().filter(r -> r.move().link().equals(link))
+                .sorted(ReadSections.rowOrder(reads, List.of(PLAIN, WANOPT_NO_READ_AHEAD, WANOPT_READ_AHEAD)))
+                .toList();
+        for (TimedRead read : onLink) {
             MoveResult move = read.move();
             boolean bounded = isColdReadAhead(move);
             md.append("| ").append(String.join(" | ", cell(move.protocol()), cell(move.workload()),
                     cell(move.method()), seconds(move.seconds()), wanMegabytes(move.wanBytes()),
-                    wanMegabytes(read.wanBytesToClient()),
-                    String.format(Locale.ROOT, "%.2f", move.fileBytes() / 1e6 / move.seconds()),
+                    wanMegabytes(read.wanBytesToClient()), fileRate(read),
                     move.method().equals(PLAIN) ? "1.0×" : times(speedUpOverPlain(read)),
                     move.method().equals(WANOPT_READ_AHEAD) ? times(speedUpOverNoReadAhead(read)) : MISSING,
                     bounded ? seconds(boundSeconds(read)) : MISSING,
@@ -142,8 +121,8 @@ final class ReadAheadReport {
         md.append('\n');
     }
 
-    private String coldVerdict(List<Read> onLink, String protocol) {
-        Optional<Read> cold = onLink.stream()
+    private String coldVerdict(List<TimedRead> onLink, String protocol) {
+        Optional<TimedRead> cold = onLink.stream()
                 .filter(r -> r.move().protocol().equals(protocol) && isColdReadAhead(r.move())).findFirst();
         if (cold.isEmpty()) {
             return "cold read with read-ahead: no result.";
@@ -155,10 +134,11 @@ final class ReadAheadReport {
                 move.seconds(), bound, move.verified() ? "" : ", copy damaged", met ? "met" : "not met");
     }
 
-    private String warmVerdict(List<Read> onLink, String protocol) {
-        Optional<Read> warm = onLink.stream().filter(r -> r.move().protocol().equals(protocol)
+    private String warmVerdict(List<TimedRead> onLink, String protocol) {
+        Optional<TimedRead> warm = onLink.stream().filter(r -> r.move().protocol().equals(protocol)
                 && r.move().workload().equals(WARM) && r.move().method().equals(WANOPT_READ_AHEAD)).findFirst();
-        Optional<Read> without = warm.flatMap(r -> find(r.move(), WARM, WANOPT_NO_READ_AHEAD));
+        Optional<TimedRead> without = warm.flatMap(r -> ReadSections.find(reads, r.move(), WARM,
+                WANOPT_NO_READ_AHEAD));
         if (warm.isEmpty() || without.isEmpty()) {
             return "warm read: no result with and without read-ahead to compare.";
         }
@@ -172,50 +152,5 @@ final class ReadAheadReport {
 
     private static boolean isColdReadAhead(MoveResult move) {
         return move.workload().equals(COLD) && move.method().equals(WANOPT_READ_AHEAD);
-    }
-
-    /** The read of {@code workload} and {@code method} with the link, protocol and file of {@code like}. */
-    private Optional<Read> find(MoveResult like, String workload, String method) {
-        return reads.stream().filter(r -> r.move().link().equals(like.link())
-                && r.move().protocol().equals(like.protocol()) && r.move().file().equals(like.file())
-                && r.move().workload().equals(workload) && r.move().method().equals(method)).findFirst();
-    }
-
-    /** By protocol as they came, then cold before warm, then plain, no read-ahead, read-ahead. */
-    private Comparator<Read> rowOrder() {
-        List<String> protocols = reads.stream().map(r -> r.move().protocol()).distinct().toList();
-        List<String> workloads = List.of(COLD, WARM);
-        List<String> methods = List.of(PLAIN, WANOPT_NO_READ_AHEAD, WANOPT_READ_AHEAD);
-        return Comparator.<Read>comparingInt(r -> protocols.indexOf(r.move().protocol()))
-                .thenComparingInt(r -> workloads.indexOf(r.move().workload()))
-                .thenComparingInt(r -> methods.indexOf(r.move().method()));
-    }
-
-    /** Links of the reads, slowest first. */
-    private List<LinkSpec> links() {
-        return reads.stream().map(r -> r.move().link()).distinct()
-                .sorted(Comparator.comparingLong(LinkSpec::rateBitsPerSecond).thenComparing(LinkSpec::rtt)
-                        .thenComparing(LinkSpec::label))
-                .toList();
-    }
-
-    /** The file names read, with their sizes, e.g. {@code `linux-v1-monolithicSparse.vmdk` (20.1 MB)}. */
-    private String files() {
-        List<String> files = reads.stream().map(r -> String.format(Locale.ROOT, "`%s` (%s MB)", r.move().file(),
-                megabytes(r.move().fileBytes()))).distinct().toList();
-        return files.isEmpty() ? "no file" : String.join(", ", files);
-    }
-
-    /** Two decimals: a warm read puts tens of kilobytes on the WAN. */
-    private static String wanMegabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.2f", bytes / 1e6);
-    }
-
-    private static String seconds(double seconds) {
-        return String.format(Locale.ROOT, "%.1f", seconds);
-    }
-
-    private static String mark(boolean yes) {
-        return yes ? "✔" : "✘";
     }
 }

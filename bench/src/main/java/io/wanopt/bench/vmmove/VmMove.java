@@ -29,10 +29,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
@@ -53,6 +56,10 @@ import java.util.stream.Stream;
  * <p>With {@code --read-ahead} it measures NFS read-ahead instead (issue 4): the first version read
  * by nfs-cp over NFSv3 and NFSv4 without wanopt, and through wanopt with read-ahead off and on, each
  * cold and then warm; see {@link ReadAheadReport}.
+ *
+ * <p>With {@code --smb-latency} it measures SMB round trips instead (issue 5): the first version pulled
+ * by smbclient from Samba with its default 8 MiB reads and with 64 KiB reads, each without wanopt and
+ * through wanopt cold and then warm; see {@link SmbLatencyReport}.
  */
 public final class VmMove {
 
@@ -67,19 +74,50 @@ public final class VmMove {
     private static final List<LinkSpec> FULL_LINKS = List.of(
             link("10mbit", 140), link("45mbit", 80), link("155mbit", 40));
     private static final Duration COPY_TIMEOUT = Duration.ofHours(2);
-    /** The disk whose VMDK the read-ahead measurement reads, and the link issue 4's figures are for. */
-    private static final String READ_AHEAD_DISK = "linux-v1";
-    private static final LinkSpec READ_AHEAD_LINK = link("10mbit", 140);
+    /** The disk whose VMDK the read measurements (NFS read-ahead, SMB round trips) read. */
+    private static final String READ_DISK = "linux-v1";
+    /** The link issues 4 and 5 give their read figures for. */
+    private static final LinkSpec READS_LINK = link("10mbit", 140);
+    /** What nfs-cp asks per READ. */
+    private static final long NFS_READ_BYTES = 1 << 20;
+
+    /**
+     * One Samba configuration: the protocol label its reads are reported under, its directory in the
+     * run's work directory, the extra {@code [global]} lines, and the largest READ it allows (which
+     * smbclient then asks for).
+     */
+    private record SambaSetup(String protocol, String directory, List<String> extraGlobal, long maxReadBytes) {
+    }
+
+    private static final SambaSetup DEFAULT_SAMBA = new SambaSetup(MoveResult.SMB, "samba", List.of(), 8 << 20);
+    /** READs capped at 64 KiB instead of 8 MiB: issue 5's example of a client that keeps less in flight. */
+    private static final SambaSetup SMALL_READS_SAMBA = new SambaSetup(MoveResult.SMB_64K_READS, "samba-64k-reads",
+            List.of("smb2 max read = 65536", "smb2 max write = 65536", "smb2 max trans = 65536"), 65536);
+
+    /** A wanopt configuration read through: its method label and the appliances' extra config (HOCON). */
+    private record WanoptSetup(String method, String config) {
+    }
+
+    private static final WanoptSetup DEFAULT_WANOPT = new WanoptSetup(MoveResult.WANOPT, "");
+    private static final List<WanoptSetup> READ_AHEAD_SETUPS = List.of(
+            // Read-ahead is on by default; both ends must have it, so both get the same setting.
+            new WanoptSetup(MoveResult.WANOPT_NO_READ_AHEAD, "protocols.nfs.read-ahead.enabled = false"),
+            new WanoptSetup(MoveResult.WANOPT_READ_AHEAD, ""));
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
     private static final String USAGE = "usage: bench/vm-move [--quick] [--layout monolithicSparse|monolithicFlat]"
             + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh]\n"
             + "       bench/vm-move --read-ahead [--quick] [--layout ...] [--links ...] [--out DIR]\n"
+            + "       bench/vm-move --smb-latency [--quick] [--layout ...] [--links ...] [--out DIR]\n"
             + "  --read-ahead: only NFS read-ahead (nfs-cp over NFSv3 and NFSv4: plain, wanopt without and with"
-            + " read-ahead) at 10mbit/140ms and any --links given";
+            + " read-ahead) at 10mbit/140ms and any --links given\n"
+            + "  --smb-latency: only SMB round trips (smbclient from Samba with 8 MiB and with 64 KiB reads: plain,"
+            + " wanopt cold and warm) at 10mbit/140ms and any --links given";
 
     private final Path repo;
     private final Path work;
     private final List<MoveResult> results = new ArrayList<>();
+    /** Descriptions of the SMB sessions smbclient had, in the order first seen. */
+    private final Set<String> smbSessions = new LinkedHashSet<>();
     private final Map<String, String> sourceDigests = new LinkedHashMap<>();
     private final long started = System.nanoTime();
     private EventLoopGroup group;
@@ -95,13 +133,23 @@ public final class VmMove {
                 Duration.ofMillis(rttMillis));
     }
 
+    /** What a run measures. */
+    private enum Mode {
+        /** The VM moves of every version, with scp, rsync and zstd beside them. */
+        MOVES,
+        /** Issue 4: NFS reads without and with read-ahead. */
+        NFS_READ_AHEAD,
+        /** Issue 5: SMB reads with large and small READs. */
+        SMB_LATENCY
+    }
+
     /** The options of one run. */
-    private record Options(boolean quick, boolean readAhead, String layout, List<LinkSpec> links,
+    private record Options(boolean quick, Mode mode, String layout, List<LinkSpec> links,
             List<String> protocols, Path out, boolean ssh) {
 
         static Options parse(String[] args, Path repo) {
             boolean quick = false;
-            boolean readAhead = false;
+            Mode mode = Mode.MOVES;
             boolean ssh = true;
             String layout = "monolithicSparse";
             List<LinkSpec> links = null;
@@ -111,7 +159,13 @@ public final class VmMove {
                 String option = args[i];
                 switch (option) {
                     case "--quick" -> quick = true;
-                    case "--read-ahead" -> readAhead = true;
+                    case "--read-ahead", "--smb-latency" -> {
+                        Mode chosen = option.equals("--read-ahead") ? Mode.NFS_READ_AHEAD : Mode.SMB_LATENCY;
+                        if (mode != Mode.MOVES && mode != chosen) {
+                            throw new IllegalArgumentException("--read-ahead and --smb-latency are separate runs");
+                        }
+                        mode = chosen;
+                    }
                     case "--no-ssh" -> ssh = false;
                     case "--layout" -> layout = value(args, ++i, option);
                     case "--out" -> out = Path.of(value(args, ++i, option)).toAbsolutePath();
@@ -124,14 +178,17 @@ public final class VmMove {
             if (!layout.equals("monolithicSparse") && !layout.equals("monolithicFlat")) {
                 throw new IllegalArgumentException("--layout must be monolithicSparse or monolithicFlat, got " + layout);
             }
-            if (readAhead) {
+            if (mode != Mode.MOVES) {
+                boolean nfs = mode == Mode.NFS_READ_AHEAD;
                 if (protocols != null) {
-                    throw new IllegalArgumentException("--read-ahead reads over NFSv3 and NFSv4 only: no --protocols");
+                    throw new IllegalArgumentException(nfs ? "--read-ahead reads over NFSv3 and NFSv4 only: no --protocols"
+                            : "--smb-latency reads over SMB only: no --protocols");
                 }
-                // Issue 4's figures are for 10 Mbit/s 140 ms; other links come on top.
+                // Issues 4 and 5 give figures for 10 Mbit/s 140 ms; other links come on top.
                 List<LinkSpec> given = links == null ? List.of() : links;
-                links = Stream.concat(Stream.of(READ_AHEAD_LINK), given.stream()).distinct().toList();
-                return new Options(quick, true, layout, links, List.of(MoveResult.NFS), out, false);
+                links = Stream.concat(Stream.of(READS_LINK), given.stream()).distinct().toList();
+                return new Options(quick, mode, layout, links, List.of(nfs ? MoveResult.NFS : MoveResult.SMB), out,
+                        false);
             }
             if (protocols == null) {
                 protocols = List.of(MoveResult.SMB, MoveResult.NFS);
@@ -144,7 +201,7 @@ public final class VmMove {
             if (links == null) {
                 links = quick ? List.of(link("45mbit", 80)) : FULL_LINKS;
             }
-            return new Options(quick, false, layout, links, protocols, out, ssh);
+            return new Options(quick, Mode.MOVES, layout, links, protocols, out, ssh);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -175,8 +232,12 @@ public final class VmMove {
             return;
         }
         VmImages.Variant variant = options.quick() ? VmImages.Variant.SMALL : VmImages.Variant.REFERENCE;
-        Stream<List<String>> tools = options.readAhead() ? Stream.of(variant.tools(), NfsServer.TOOLS)
-                : Stream.of(variant.tools(), SambaServer.TOOLS, NfsServer.TOOLS, SshServer.TOOLS, List.of("zstd"));
+        Stream<List<String>> tools = switch (options.mode()) {
+            case NFS_READ_AHEAD -> Stream.of(variant.tools(), NfsServer.TOOLS);
+            case SMB_LATENCY -> Stream.of(variant.tools(), SambaServer.TOOLS);
+            case MOVES -> Stream.of(variant.tools(), SambaServer.TOOLS, NfsServer.TOOLS, SshServer.TOOLS,
+                    List.of("zstd"));
+        };
         List<String> missing = HostTools.missing(tools.flatMap(List::stream).distinct().toList());
         if (!missing.isEmpty()) {
             System.err.println("vm-move: missing " + String.join(", ", missing)
@@ -202,10 +263,10 @@ public final class VmMove {
         List<String> sections = new ArrayList<>();
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            if (options.readAhead()) {
-                sections.add(readAhead(options, images).markdown());
-            } else {
-                moves(options, images);
+            switch (options.mode()) {
+                case NFS_READ_AHEAD -> sections.add(readAhead(options, images).markdown());
+                case SMB_LATENCY -> sections.add(smbLatency(options, images).markdown());
+                case MOVES -> moves(options, images);
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -234,19 +295,16 @@ public final class VmMove {
         for (Path file : files.values()) {
             sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
         }
-        try (SambaServer samba = SambaServer.start(work.resolve("samba"), HostTools.freeLoopbackPort());
+        try (SambaServer samba = startSamba(DEFAULT_SAMBA, files.values());
                 NfsServer nfs = startNfs(files.values());
                 SshServer ssh = options.ssh() ? SshServer.start(work.resolve("ssh"), HostTools.freeLoopbackPort()) : null) {
-            for (Path file : files.values()) {
-                placeCopy(file, samba.shareDirectory());
-            }
             for (Workload workload : WORKLOADS) {
                 zstd(workload, files.get(workload));
             }
             for (LinkSpec link : options.links()) {
                 LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
                 for (String protocol : options.protocols()) {
-                    Mover mover = protocol.equals(MoveResult.SMB) ? new SmbMover(samba)
+                    Mover mover = protocol.equals(MoveResult.SMB) ? smbMover(samba, COPY_TIMEOUT)
                             : new NfsMover(nfs, NfsClient.Version.V3, COPY_TIMEOUT);
                     plain(link, profile, protocol, mover, files);
                     withWanopt(link, profile, protocol, mover, files);
@@ -279,6 +337,21 @@ public final class VmMove {
         return descriptor;
     }
 
+    /** Samba of {@code setup} serving {@code files}. */
+    private SambaServer startSamba(SambaSetup setup, Iterable<Path> files) throws IOException {
+        SambaServer samba = SambaServer.start(work.resolve(setup.directory()), HostTools.freeLoopbackPort(),
+                setup.extraGlobal());
+        try {
+            for (Path file : files) {
+                placeCopy(file, samba.shareDirectory());
+            }
+        } catch (IOException | RuntimeException e) {
+            samba.close();
+            throw e;
+        }
+        return samba;
+    }
+
     private NfsServer startNfs(Iterable<Path> files) throws IOException {
         Path dir = work.resolve("nfs");
         Path export = NfsServer.exportDirectory(dir);
@@ -298,7 +371,9 @@ public final class VmMove {
         void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException;
     }
 
-    private record SmbMover(SambaServer samba) implements Mover {
+    /** smbclient with its defaults; hands each session it had to {@code sessions}. */
+    private record SmbMover(SambaServer samba, Duration timeout, Consumer<SmbClient.Session> sessions)
+            implements Mover {
         @Override
         public List<InetSocketAddress> serverPorts() {
             return List.of(samba.address());
@@ -306,8 +381,19 @@ public final class VmMove {
 
         @Override
         public void copy(List<InetSocketAddress> entries, String name, Path local) throws IOException {
-            SmbClient.get(entries.get(0), name, local, COPY_TIMEOUT);
+            sessions.accept(SmbClient.get(entries.get(0), SmbClient.Options.DEFAULT, name, local, timeout));
         }
+    }
+
+    /** An smbclient mover whose sessions are logged and kept for the report. */
+    private SmbMover smbMover(SambaServer samba, Duration timeout) {
+        return new SmbMover(samba, timeout, session -> {
+            String description = String.format(Locale.ROOT, "%s, %d signed and %d encrypted requests",
+                    session.dialect(), session.signedRequests(), session.encryptedRequests());
+            if (smbSessions.add(description)) {
+                log("smbclient session: %s", description);
+            }
+        });
     }
 
     /** nfs-cp of one NFS version; NFSv4 leaves the MOUNT port unused. */
@@ -338,10 +424,8 @@ public final class VmMove {
      * Two appliances across an emulated link of {@code profile}, the branch with a listener per server
      * port of {@code mover}, not started yet (so that close also cleans up after a failed start).
      */
-    private static Sites sites(Path dir, Mover mover, LinkProfile profile, boolean nfsReadAhead) throws IOException {
-        // Read-ahead is on by default; both ends must have it, so both get the same setting.
-        String config = nfsReadAhead ? "" : "protocols.nfs.read-ahead.enabled = false";
-        return new Sites(dir, config).branch("branch", mover.serverPorts().toArray(InetSocketAddress[]::new))
+    private static Sites sites(Path dir, Mover mover, LinkProfile profile, WanoptSetup setup) throws IOException {
+        return new Sites(dir, setup.config()).branch("branch", mover.serverPorts().toArray(InetSocketAddress[]::new))
                 .overWan(profile);
     }
 
@@ -369,7 +453,7 @@ public final class VmMove {
     private void withWanopt(LinkSpec link, LinkProfile profile, String protocol, Mover mover,
             Map<Workload, Path> files) throws Exception {
         Path sitesDir = work.resolve("sites-" + results.size());
-        try (Sites sites = sites(sitesDir, mover, profile, true)) {
+        try (Sites sites = sites(sitesDir, mover, profile, DEFAULT_WANOPT)) {
             sites.start();
             List<InetSocketAddress> entries = listeners(sites, mover);
             for (Workload workload : WORKLOADS) {
@@ -388,41 +472,16 @@ public final class VmMove {
      * is reported as such and the others go on, as read-ahead may be unfinished.
      */
     private ReadAheadReport readAhead(Options options, VmImages images) throws Exception {
-        Path file = movedFile(images, READ_AHEAD_DISK, options.layout());
-        sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
-        Workload cold = new Workload(ReadAheadReport.COLD, READ_AHEAD_DISK);
-        Workload warm = new Workload(ReadAheadReport.WARM, READ_AHEAD_DISK);
-        List<ReadAheadReport.Read> reads = new ArrayList<>();
+        Path file = readFile(images, options.layout());
+        List<TimedRead> reads = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (NfsServer nfs = startNfs(List.of(file))) {
             for (LinkSpec link : options.links()) {
-                LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
-                Duration timeout = readTimeout(Files.size(file), link);
+                Duration timeout = readTimeout(Files.size(file), link, NFS_READ_BYTES);
                 for (NfsClient.Version version : NfsClient.Version.values()) {
                     String protocol = version == NfsClient.Version.V3 ? MoveResult.NFS_V3 : MoveResult.NFS_V4;
-                    NfsMover mover = new NfsMover(nfs, version, timeout);
-                    try (WanEmulator wan = new WanEmulator(group, profile)) {
-                        List<InetSocketAddress> entries = relays(wan, mover);
-                        reads.add(read(link, protocol, cold, MoveResult.PLAIN, file, wan, entries, mover, failures));
-                    }
-                    for (boolean readAhead : List.of(false, true)) {
-                        String method = readAhead ? MoveResult.WANOPT_READ_AHEAD : MoveResult.WANOPT_NO_READ_AHEAD;
-                        Path sitesDir = work.resolve("sites-" + results.size());
-                        try (Sites sites = sites(sitesDir, mover, profile, readAhead)) {
-                            sites.start();
-                            List<InetSocketAddress> entries = listeners(sites, mover);
-                            for (Workload workload : List.of(cold, warm)) {
-                                reads.add(read(link, protocol, workload, method, file, sites.wan(), entries, mover,
-                                        failures));
-                            }
-                        } catch (Exception e) {
-                            failures.add(String.format(Locale.ROOT, "%s | %s | %s: stopped: %s",
-                                    link.label(), protocol, method, e));
-                            log("FAILED %s | %s | %s: %s", link.label(), protocol, method, e);
-                        } finally {
-                            FileTrees.delete(sitesDir);
-                        }
-                    }
+                    plainColdWarm(link, protocol, new NfsMover(nfs, version, timeout), file, READ_AHEAD_SETUPS,
+                            reads, failures);
                 }
             }
         }
@@ -430,21 +489,81 @@ public final class VmMove {
     }
 
     /**
-     * Three times what a plain read of {@code bytes} may take, sending them and waiting a round trip per
-     * 1 MiB READ, plus two minutes: a stalled read fails instead of holding the run for hours.
+     * Issue 5's round-trip figures: per Samba read size and link, the first version pulled by smbclient
+     * plain, then through wanopt on fresh stores (cold) and again (warm). A read that fails is reported
+     * as such and the others go on.
      */
-    private static Duration readTimeout(long bytes, LinkSpec link) {
-        long reads = (bytes + (1 << 20) - 1) >> 20;
+    private SmbLatencyReport smbLatency(Options options, VmImages images) throws Exception {
+        Path file = readFile(images, options.layout());
+        List<TimedRead> reads = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (SambaSetup setup : List.of(DEFAULT_SAMBA, SMALL_READS_SAMBA)) {
+            try (SambaServer samba = startSamba(setup, List.of(file))) {
+                for (LinkSpec link : options.links()) {
+                    Duration timeout = readTimeout(Files.size(file), link, setup.maxReadBytes());
+                    plainColdWarm(link, setup.protocol(), smbMover(samba, timeout), file, List.of(DEFAULT_WANOPT),
+                            reads, failures);
+                }
+            }
+        }
+        return new SmbLatencyReport(reads, List.copyOf(smbSessions), failures);
+    }
+
+    /** The VMDK of {@link #READ_DISK} in {@code layout}, with its SHA-256 noted for the checks. */
+    private Path readFile(VmImages images, String layout) throws IOException {
+        Path file = movedFile(images, READ_DISK, layout);
+        sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
+        return file;
+    }
+
+    /**
+     * The plain read of {@code file} over {@code link}, then per wanopt setup a cold read on fresh
+     * appliances and a warm one on the same; a failed read or set-up is noted in {@code failures}.
+     */
+    private void plainColdWarm(LinkSpec link, String protocol, Mover mover, Path file, List<WanoptSetup> setups,
+            List<TimedRead> reads, List<String> failures) throws Exception {
+        LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
+        Workload cold = new Workload(ReadSections.COLD, READ_DISK);
+        Workload warm = new Workload(ReadSections.WARM, READ_DISK);
+        try (WanEmulator wan = new WanEmulator(group, profile)) {
+            List<InetSocketAddress> entries = relays(wan, mover);
+            reads.add(read(link, protocol, cold, MoveResult.PLAIN, file, wan, entries, mover, failures));
+        }
+        for (WanoptSetup setup : setups) {
+            Path sitesDir = work.resolve("sites-" + results.size());
+            try (Sites sites = sites(sitesDir, mover, profile, setup)) {
+                sites.start();
+                List<InetSocketAddress> entries = listeners(sites, mover);
+                for (Workload workload : List.of(cold, warm)) {
+                    reads.add(read(link, protocol, workload, setup.method(), file, sites.wan(), entries, mover,
+                            failures));
+                }
+            } catch (Exception e) {
+                failures.add(String.format(Locale.ROOT, "%s | %s | %s: stopped: %s",
+                        link.label(), protocol, setup.method(), e));
+                log("FAILED %s | %s | %s: %s", link.label(), protocol, setup.method(), e);
+            } finally {
+                FileTrees.delete(sitesDir);
+            }
+        }
+    }
+
+    /**
+     * Three times what a plain read of {@code bytes} may take, sending them and waiting a round trip per
+     * READ of {@code readBytes}, plus two minutes: a stalled read fails instead of holding the run for hours.
+     */
+    private static Duration readTimeout(long bytes, LinkSpec link, long readBytes) {
+        long reads = (bytes + readBytes - 1) / readBytes;
         Duration plain = Duration.ofMillis(bytes * 8 * 1000 / link.rateBitsPerSecond())
                 .plus(link.rtt().multipliedBy(reads));
         return Duration.ofMinutes(2).plus(plain.multipliedBy(3));
     }
 
     /**
-     * One timed nfs-cp of {@code file} over {@code wan}; a failed copy is noted in {@code failures} and
+     * One timed copy of {@code file} over {@code wan}; a failed copy is noted in {@code failures} and
      * reported as not verified.
      */
-    private ReadAheadReport.Read read(LinkSpec link, String protocol, Workload workload, String method, Path file,
+    private TimedRead read(LinkSpec link, String protocol, Workload workload, String method, Path file,
             WanEmulator wan, List<InetSocketAddress> entries, Mover mover, List<String> failures) throws IOException {
         long toClientBefore = wan.bytesForwarded(WanEmulator.Direction.TARGET_TO_CLIENT);
         MoveResult move = measure(link, protocol, workload, method, file, wan::bytesForwarded, local -> {
@@ -457,7 +576,7 @@ public final class VmMove {
             }
         });
         long toClient = wan.bytesForwarded(WanEmulator.Direction.TARGET_TO_CLIENT) - toClientBefore;
-        return new ReadAheadReport.Read(move, toClient);
+        return new TimedRead(move, toClient);
     }
 
     /** scp -C of each version, and rsync -z: the first version to an empty place, the others over a copy of it. */

@@ -5,8 +5,8 @@ import static io.wanopt.bench.vmmove.MoveResult.NFS_V4;
 import static io.wanopt.bench.vmmove.MoveResult.PLAIN;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_NO_READ_AHEAD;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_READ_AHEAD;
-import static io.wanopt.bench.vmmove.ReadAheadReport.COLD;
-import static io.wanopt.bench.vmmove.ReadAheadReport.WARM;
+import static io.wanopt.bench.vmmove.ReadSections.COLD;
+import static io.wanopt.bench.vmmove.ReadSections.WARM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,14 +21,14 @@ class ReadAheadReportTest {
     private static final String VMDK = "linux-v1-monolithicSparse.vmdk";
     private static final long BYTES = 258_000_000L;
 
-    private static ReadAheadReport.Read read(String protocol, String workload, String method, double seconds,
+    private static TimedRead read(String protocol, String workload, String method, double seconds,
             long wanBytes, long toClient, boolean verified) {
-        return new ReadAheadReport.Read(new MoveResult(protocol, workload, SLOW, method, VMDK, BYTES, seconds,
+        return new TimedRead(new MoveResult(protocol, workload, SLOW, method, VMDK, BYTES, seconds,
                 wanBytes, verified), toClient);
     }
 
     /** NFSv3 meets both criteria; NFSv4's cold read is over its bound and its warm read only 2× faster. */
-    private static final List<ReadAheadReport.Read> READS = List.of(
+    private static final List<TimedRead> READS = List.of(
             read(NFS_V3, COLD, PLAIN, 250.0, 258_500_000L, 257_000_000L, true),
             read(NFS_V3, COLD, WANOPT_NO_READ_AHEAD, 110.0, 86_000_000L, 85_000_000L, true),
             read(NFS_V3, WARM, WANOPT_NO_READ_AHEAD, 39.0, 2_000_000L, 1_500_000L, true),
@@ -80,7 +80,7 @@ class ReadAheadReportTest {
 
     @Test
     void aDamagedCopyNeverMeetsTheBound() {
-        List<ReadAheadReport.Read> reads = List.of(
+        List<TimedRead> reads = List.of(
                 read(NFS_V3, COLD, WANOPT_READ_AHEAD, 10.0, 86_000_000L, 85_000_000L, false));
         String markdown = new ReadAheadReport(reads, List.of()).markdown();
         assertContains(markdown, "- NFSv3, cold read with read-ahead: 10.0 s, bound 79.2 s, copy damaged:"
@@ -91,7 +91,7 @@ class ReadAheadReportTest {
     @Test
     void reportAppendsTheSectionAfterItsSummary() {
         ReadAheadReport section = new ReadAheadReport(READS, List.of());
-        String markdown = new MoveReport(READS.stream().map(ReadAheadReport.Read::move).toList(), "Run on a test.",
+        String markdown = new MoveReport(READS.stream().map(TimedRead::move).toList(), "Run on a test.",
                 List.of(section.markdown())).markdown();
         assertTrue(markdown.indexOf("## Summary") < markdown.indexOf("## NFS read-ahead (issue 4)"), markdown);
         assertContains(markdown, "| NFSv3 | warm read | wanopt, read-ahead | linux-v1-monolithicSparse.vmdk | 258.0"

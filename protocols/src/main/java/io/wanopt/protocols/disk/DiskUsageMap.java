@@ -21,10 +21,12 @@ import java.util.Optional;
  *
  * @param size    the guest disk size in bytes
  * @param scheme  the partition table found ({@code NONE} also when it was malformed)
+ * @param tableNote what to know about how the partition table was read (the backup GPT was used)
  * @param regions the whole disk in order, adjacent alike regions merged
  * @param volumes what was found in each partition (or in the whole disk when there is no table)
  */
-public record DiskUsageMap(long size, PartitionTable.Scheme scheme, List<Region> regions, List<Volume> volumes) {
+public record DiskUsageMap(long size, PartitionTable.Scheme scheme, Optional<String> tableNote, List<Region> regions,
+        List<Volume> volumes) {
 
     /** What a region of the guest disk holds. */
     public enum State {
@@ -89,9 +91,11 @@ public record DiskUsageMap(long size, PartitionTable.Scheme scheme, List<Region>
         long size = disk.size();
         List<Volume> volumes = new ArrayList<>();
         PartitionTable.Scheme scheme;
+        Optional<String> tableNote = Optional.empty();
         try {
             PartitionTable table = PartitionTable.read(disk);
             scheme = table.scheme();
+            tableNote = table.note();
             if (table.scheme() == PartitionTable.Scheme.NONE) {
                 volumes.add(volume(disk, 0, size, "disk"));
             } else {
@@ -109,7 +113,7 @@ public record DiskUsageMap(long size, PartitionTable.Scheme scheme, List<Region>
                     r.length()))));
         }
         free.sort(Comparator.comparingLong(ByteRange::offset));
-        return new DiskUsageMap(size, scheme, overlay(storage, free), List.copyOf(volumes));
+        return new DiskUsageMap(size, scheme, tableNote, overlay(storage, free), List.copyOf(volumes));
     }
 
     /** Reads the file system of one volume; an unknown or malformed one counts as in use, with the reason. */

@@ -103,6 +103,7 @@ final class InspectCommand {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%s: %s, file size %s%n", file, format, size(Files.size(file))));
         text.append(String.format(Locale.ROOT, "guest disk: %s, partition table %s%n", size(map.size()), map.scheme()));
+        map.tableNote().ifPresent(note -> text.append("  ").append(note).append(System.lineSeparator()));
         text.append(String.format(Locale.ROOT,
                 "  in use %s, free in the guest (stale data or never written) %s, zero %s, unallocated %s%n",
                 size(map.bytes(State.IN_USE)), size(map.bytes(State.FREE)), size(map.bytes(State.ZERO)),
@@ -143,6 +144,7 @@ final class InspectCommand {
         }
         return "{\"file\":" + quote(file.toString()) + ",\"format\":" + quote(format) + ",\"capacity\":" + map.size()
                 + ",\"partitionTable\":" + quote(map.scheme().toString())
+                + map.tableNote().map(note -> ",\"partitionTableNote\":" + quote(note)).orElse("")
                 + ",\"inUse\":" + map.bytes(State.IN_USE) + ",\"free\":" + map.bytes(State.FREE)
                 + ",\"zero\":" + map.bytes(State.ZERO) + ",\"unallocated\":" + map.bytes(State.UNALLOCATED)
                 + ",\"volumes\":[" + String.join(",", volumes) + "]"

@@ -15,20 +15,24 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
  * The partitions of a guest disk with 512-byte sectors: an MBR (primary partitions and the logical
- * partitions of an extended partition's EBR chain) or a GPT (behind its protective MBR). Extended
- * containers are not listed; their EBR sectors fall in {@link #gaps()}, which a map counts as in use
- * like partitions of unknown type (gaps can hold boot loaders).
+ * partitions of an extended partition's EBR chain) or a GPT (behind its protective MBR; from the backup
+ * header at the last LBA when the primary one or its entry array is corrupt). Extended containers are
+ * not listed; their EBR sectors fall in {@link #gaps()}, which a map counts as in use like partitions of
+ * unknown type (gaps can hold boot loaders).
  *
  * @param scheme     what kind of table the disk has
  * @param diskSize   the disk's size in bytes
  * @param partitions the partitions, by start offset
+ * @param note       how the table was read when not from its primary copy: which backup was used and why
+ *                   the primary was refused
  */
-public record PartitionTable(Scheme scheme, long diskSize, List<Partition> partitions) {
+public record PartitionTable(Scheme scheme, long diskSize, List<Partition> partitions, Optional<String> note) {
 
     /** Most logical partitions followed in an EBR chain. */
     public static final int MAX_LOGICAL_PARTITIONS = 256;
@@ -39,6 +43,7 @@ public record PartitionTable(Scheme scheme, long diskSize, List<Partition> parti
     private static final int MBR_ENTRIES = 446;
     private static final int GPT_PROTECTIVE = 0xee;
     private static final long GPT_SIGNATURE = 0x5452415020494645L; // "EFI PART" read little-endian
+    private static final long PRIMARY_GPT_LBA = 1;
 
     /** The kinds of partition table. */
     public enum Scheme {
@@ -54,11 +59,11 @@ public record PartitionTable(Scheme scheme, long diskSize, List<Partition> parti
     public static PartitionTable read(RandomAccessSource disk) throws IOException {
         long size = disk.size();
         if (size < 2 * SECTOR) {
-            return new PartitionTable(Scheme.NONE, size, List.of());
+            return new PartitionTable(Scheme.NONE, size, List.of(), Optional.empty());
         }
         byte[] mbr = SourceReads.read(disk, 0, SECTOR, SECTOR, "MBR");
         if (u16(mbr, 510) != 0xaa55 || wholeDiskFileSystem(disk, mbr)) {
-            return new PartitionTable(Scheme.NONE, size, List.of());
+            return new PartitionTable(Scheme.NONE, size, List.of(), Optional.empty());
         }
         for (int i = 0; i < 4; i++) {
             if ((mbr[MBR_ENTRIES + 16 * i + 4] & 0xff) == GPT_PROTECTIVE) {
@@ -111,7 +116,7 @@ public record PartitionTable(Scheme scheme, long diskSize, List<Partition> parti
             }
         }
         partitions.sort(Comparator.comparingLong(Partition::offset));
-        return new PartitionTable(Scheme.MBR, size, List.copyOf(partitions));
+        return new PartitionTable(Scheme.MBR, size, List.copyOf(partitions), Optional.empty());
     }
 
     /**
@@ -153,28 +158,63 @@ public record PartitionTable(Scheme scheme, long diskSize, List<Partition> parti
         }
     }
 
+    /**
+     * The GPT behind a protective MBR. UEFI 2.x §5.3.2: when the primary header at LBA 1 or the entry
+     * array it names fails its checks, the backup header at the disk's last LBA (with its own entry
+     * array) describes the same partitions; only when both fail is the table malformed.
+     */
     private static PartitionTable readGpt(RandomAccessSource disk, long size) throws IOException {
-        byte[] header = SourceReads.read(disk, SECTOR, SECTOR, SECTOR, "GPT header");
+        try {
+            return new PartitionTable(Scheme.GPT, size, gptPartitions(disk, size, PRIMARY_GPT_LBA), Optional.empty());
+        } catch (MalformedInputException primaryError) {
+            long lastLba = size / SECTOR - 1;
+            try {
+                List<Partition> partitions = gptPartitions(disk, size, lastLba);
+                return new PartitionTable(Scheme.GPT, size, partitions, Optional.of("backup GPT header at LBA "
+                        + lastLba + " used, the primary at LBA 1 is unusable: " + primaryError.getMessage()));
+            } catch (MalformedInputException backupError) {
+                MalformedInputException both = new MalformedInputException("primary GPT header at LBA 1: "
+                        + primaryError.getMessage() + "; backup GPT header at LBA " + lastLba + ": "
+                        + backupError.getMessage());
+                both.initCause(primaryError);
+                both.addSuppressed(backupError);
+                throw both;
+            }
+        }
+    }
+
+    /** The partitions of the GPT whose header is at {@code headerLba}, once header and entry array pass. */
+    private static List<Partition> gptPartitions(RandomAccessSource disk, long size, long headerLba)
+            throws IOException {
+        long sectors = size / SECTOR;
+        long headerAt = headerLba * SECTOR;
+        byte[] header = SourceReads.read(disk, headerAt, SECTOR, SECTOR, "GPT header");
         if (u64(header, 0) != GPT_SIGNATURE) {
-            throw MalformedInputException.invalid("GPT signature", u64(header, 0), "\"EFI PART\"", SECTOR);
+            throw MalformedInputException.invalid("GPT signature", u64(header, 0), "\"EFI PART\"", headerAt);
         }
         long headerSize = u32(header, 12);
         if (headerSize < 92 || headerSize > SECTOR) {
-            throw MalformedInputException.invalid("GPT header size", headerSize, "92..512", SECTOR + 12);
+            throw MalformedInputException.invalid("GPT header size", headerSize, "92..512", headerAt + 12);
         }
         long headerCrc = u32(header, 16);
         byte[] crcInput = header.clone();
         crcInput[16] = crcInput[17] = crcInput[18] = crcInput[19] = 0;
-        checkCrc("GPT header", crcInput, (int) headerSize, headerCrc, SECTOR + 16);
+        checkCrc("GPT header", crcInput, (int) headerSize, headerCrc, headerAt + 16);
+        // A header copied to the wrong place (or a stale backup after the disk grew) names another LBA.
+        long myLba = u64(header, 24);
+        if (myLba != headerLba) {
+            throw MalformedInputException.invalid("GPT header MyLBA", myLba, "its own LBA " + headerLba,
+                    headerAt + 24);
+        }
         long entriesLba = u64(header, 72);
         long count = u32(header, 80);
         long entrySize = u32(header, 84);
         if (entrySize < 128 || entrySize > 4096 || entrySize % 8 != 0) {
             throw MalformedInputException.invalid("GPT entry size", entrySize, "a multiple of 8 in 128..4096",
-                    SECTOR + 84);
+                    headerAt + 84);
         }
-        if (entriesLba < 0 || entriesLba > size / SECTOR) {
-            throw MalformedInputException.outOfRange("GPT entries LBA", entriesLba, size / SECTOR, SECTOR + 72);
+        if (entriesLba < 0 || entriesLba > sectors) {
+            throw MalformedInputException.outOfRange("GPT entries LBA", entriesLba, sectors, headerAt + 72);
         }
         byte[] entries = SourceReads.read(disk, entriesLba * SECTOR, count * entrySize, MAX_GPT_ENTRY_BYTES,
                 "GPT entry array");
@@ -188,14 +228,14 @@ public record PartitionTable(Scheme scheme, long diskSize, List<Partition> parti
             long first = u64(entries, at + 32);
             long last = u64(entries, at + 40);
             long where = entriesLba * SECTOR + at;
-            if (first < 0 || last < first || last >= size / SECTOR) {
+            if (first < 0 || last < first || last >= sectors) {
                 throw MalformedInputException.outOfRange("GPT partition " + (i + 1) + " last LBA", last,
-                        size / SECTOR - 1, where + 40);
+                        sectors - 1, where + 40);
             }
             partitions.add(new Partition(i + 1, first * SECTOR, (last - first + 1) * SECTOR, guid(entries, at)));
         }
         partitions.sort(Comparator.comparingLong(Partition::offset));
-        return new PartitionTable(Scheme.GPT, size, List.copyOf(partitions));
+        return List.copyOf(partitions);
     }
 
     private static void checkCrc(String what, byte[] bytes, int length, long expected, long offset) {

@@ -35,9 +35,4 @@ public final class FileChunkIndex {
     synchronized ChunkId get(Object file, long chunkNumber) {
         return chunks.get(new Key(file, chunkNumber));
     }
-
-    /** Entries held. */
-    public synchronized int size() {
-        return chunks.size();
-    }
 }

@@ -180,8 +180,8 @@ public final class FollowCounters {
     public String toString() {
         return "nfs flows " + followedFlows() + ", smb flows " + smbFlows() + " (frames: SMB2 "
                 + smbFrames(FrameKind.SMB2) + ", encrypted " + smbFrames(FrameKind.ENCRYPTED) + ", compressed "
-                + smbFrames(FrameKind.COMPRESSED) + ", SMB1 " + smbFrames(FrameKind.SMB1) + "), file-aligned " + alignedBytes() + " bytes (" + slicedBytes()
-                + " as slices), records not understood "
+                + smbFrames(FrameKind.COMPRESSED) + ", SMB1 " + smbFrames(FrameKind.SMB1) + "), file-aligned "
+                + alignedBytes() + " bytes (" + slicedBytes() + " as slices), records not understood "
                 + notUnderstoodRecords() + ", malformed " + malformedRecords() + ", flows given up " + flowsGivenUp()
                 + "; read-ahead: " + readAheadCalls() + " READs sent ahead (" + readAheadCalledBytes() + " bytes), "
                 + readAheadDropped() + " dropped; " + readsAnswered() + " client READs answered here ("

@@ -260,10 +260,10 @@ final class ReadAheadCache {
             return false;
         }
         ReplayableRead read = ReplayableRead.of(call, record.payload());
-        Entry entry = read == null ? null : bySignature.get(read.signature());
+        ReplayableRead.Key signature = read == null ? null : read.signature();
+        Entry entry = signature == null ? null : bySignature.get(signature);
         if (entry == null || entry.waiting != null) {
-            if (read != null) {
-                ReplayableRead.Key signature = read.signature();
+            if (signature != null) {
                 asked.put(signature, call.xid());
                 askedByXid.put(call.xid(), signature);
             }
@@ -336,7 +336,10 @@ final class ReadAheadCache {
         }
     }
 
-    /** The payload of {@code wire} (a copy) when it is exactly one RPC record; else null. */
+    /**
+     * The payload of {@code wire} when it is exactly one RPC record, else null: a retained slice, not a
+     * copy (the captured bytes are this cache's alone).
+     */
     private ByteBuf singleRecordPayload(ByteBuf wire) {
         RpcRecordFramer framer = new RpcRecordFramer(maxRecordSize, maxRecordSize, MAX_FRAGMENTS);
         RpcRecord record;
@@ -352,9 +355,7 @@ final class ReadAheadCache {
             if (wire.isReadable()) {
                 return null;
             }
-            ByteBuf payload = allocator.buffer(record.payload().readableBytes());
-            payload.writeBytes(record.payload(), record.payload().readerIndex(), record.payload().readableBytes());
-            return payload;
+            return record.payload().retainedSlice();
         } finally {
             record.release();
         }
@@ -386,12 +387,14 @@ final class ReadAheadCache {
         stale.forEach(this::drop);
     }
 
+    /** The held reply, under the client's XID (patched in place: the bytes are this cache's), as one fragment. */
     private void answer(Entry entry, int clientXid, boolean atBoundary, Outcome outcome) {
         ByteBuf reply = entry.reply;
-        ByteBuf record = allocator.buffer(RpcRecord.FRAGMENT_HEADER_LENGTH + reply.readableBytes());
-        record.writeInt(RpcRecordFramer.LAST_FRAGMENT | reply.readableBytes());
-        record.writeBytes(reply, reply.readerIndex(), reply.readableBytes());
-        record.setInt(RpcRecord.FRAGMENT_HEADER_LENGTH, clientXid);
+        entry.reply = null;
+        reply.setInt(reply.readerIndex(), clientXid);
+        ByteBuf mark = allocator.buffer(RpcRecord.FRAGMENT_HEADER_LENGTH)
+                .writeInt(RpcRecordFramer.LAST_FRAGMENT | reply.readableBytes());
+        ByteBuf record = allocator.compositeBuffer(2).addComponents(true, mark, reply);
         remove(entry);
         counters.readAheadAnswered(entry.read.count(), outcome == Outcome.WAITED);
         flow.tell(new ReadAheadMessage.Done(entry.read.xid(), outcome));

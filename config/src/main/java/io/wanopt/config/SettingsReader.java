@@ -37,6 +37,7 @@ final class SettingsReader {
     private static final String ROOT = "wanopt";
     private static final Set<String> PEER_KEYS = Set.of("id", "address", "link-rate", "compression");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "target", "peer");
+    private static final Set<String> SMARTREAD_RULE_KEYS = Set.of("path", "unused-blocks");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
@@ -123,12 +124,13 @@ final class SettingsReader {
         StoreSettings store = store(root.section("store"));
         CompressionSettings compression = compression(root.section("compression"));
         ProtocolSettings protocols = protocols(root.section("protocols"));
+        SmartReadSettings smartRead = smartRead(root.section("smartread"));
         long maxBuffered = root.bytes("memory.max-buffered", 1);
         Duration summaryInterval = root.duration("stats.summary-interval", Duration.ofMillis(1));
         List<PeerSettings> peers = peers(root, applianceId);
         List<ListenerSettings> listeners = listeners(root, peers);
         return new WanoptSettings(applianceId, tls, peers, listeners, tunnel, chunking, store, compression,
-                protocols, maxBuffered, summaryInterval, origin);
+                protocols, smartRead, maxBuffered, summaryInterval, origin);
     }
 
     private void checkKnownKeys(ConfigObject actual, ConfigObject reference, String path) throws ConfigError {
@@ -145,6 +147,8 @@ final class SettingsReader {
                 checkEntryKeys(list, key, PEER_KEYS);
             } else if (value instanceof ConfigList list && key.equals(ROOT + ".listeners")) {
                 checkEntryKeys(list, key, LISTENER_KEYS);
+            } else if (value instanceof ConfigList list && key.equals(ROOT + ".smartread.rules")) {
+                checkEntryKeys(list, key, SMARTREAD_RULE_KEYS);
             }
         }
     }
@@ -313,6 +317,37 @@ final class SettingsReader {
                         readAhead.intBytes("max-window", MIN_READ_AHEAD_WINDOW),
                         readAhead.duration("max-age", Duration.ofMillis(1))),
                 smb.bool("follow"), smbMaxFrameSize);
+    }
+
+    private SmartReadSettings smartRead(Section smartRead) throws ConfigError {
+        SmartReadSettings.UnusedBlocks unusedBlocks = unusedBlocks(smartRead);
+        List<SmartReadSettings.Rule> rules = new ArrayList<>();
+        for (Section rule : smartRead.entries("rules")) {
+            String glob = rule.requiredString("path");
+            if (glob.isBlank()) {
+                throw rule.fail("path", "is empty");
+            }
+            if (!rule.has("unused-blocks")) {
+                throw rule.fail("unused-blocks", "required");
+            }
+            rules.add(new SmartReadSettings.Rule(glob, unusedBlocks(rule)));
+        }
+        int maxMaps = smartRead.integer("max-maps");
+        if (maxMaps < 1) {
+            throw smartRead.fail("max-maps", maxMaps + " is below the minimum of 1");
+        }
+        return new SmartReadSettings(unusedBlocks, rules, smartRead.bool("skip-storage-reads"),
+                smartRead.duration("map-timeout", Duration.ofMillis(100)), maxMaps);
+    }
+
+    private static SmartReadSettings.UnusedBlocks unusedBlocks(Section section) throws ConfigError {
+        String text = section.string("unused-blocks");
+        for (SmartReadSettings.UnusedBlocks choice : SmartReadSettings.UnusedBlocks.values()) {
+            if (choice.name().equalsIgnoreCase(text)) {
+                return choice;
+            }
+        }
+        throw section.fail("unused-blocks", "expected keep or zero, got \"" + text + "\"");
     }
 
     private List<PeerSettings> peers(Section root, String applianceId) throws ConfigError {

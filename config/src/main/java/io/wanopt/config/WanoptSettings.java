@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * store) are resolved against the directory of the site file.
  *
  * @param protocols {@code wanopt.protocols}
+ * @param smartRead {@code wanopt.smartread}
  * @param maxBuffered {@code memory.max-buffered}: LAN bytes this appliance may buffer across all flows
  * @param summaryInterval {@code stats.summary-interval}
  * @param origin the file the settings came from, or the description given to {@link #parse}
@@ -37,6 +38,7 @@ public record WanoptSettings(
         StoreSettings store,
         CompressionSettings compression,
         ProtocolSettings protocols,
+        SmartReadSettings smartRead,
         long maxBuffered,
         Duration summaryInterval,
         String origin) {

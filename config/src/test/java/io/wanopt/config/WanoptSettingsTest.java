@@ -125,8 +125,27 @@ class WanoptSettingsTest {
         assertEquals(new CompressionSettings(100_000_000L, 3), settings.compression());
         assertEquals(new ProtocolSettings(32 << 10, 131_072, true, 4 << 20, 4096,
                 new ProtocolSettings.ReadAhead(true, 32 << 20, Duration.ofSeconds(5)), true, 9 << 20), settings.protocols());
+        assertEquals(new SmartReadSettings(SmartReadSettings.UnusedBlocks.KEEP, List.of(), false, Duration.ofSeconds(30), 64),
+                settings.smartRead());
         assertEquals(256L << 20, settings.maxBuffered());
         assertEquals(Duration.ofMinutes(1), settings.summaryInterval());
+    }
+
+    @Test
+    void smartReadRulesChooseUnusedBlocksPerFile() throws Exception {
+        WanoptSettings settings = WanoptSettings.load(write(extra("smartread { unused-blocks = keep, "
+                + "skip-storage-reads = on, rules = [ { path = \"vms/**-flat.vmdk\", unused-blocks = zero }, "
+                + "{ path = \"*.vmdk\", unused-blocks = ZERO }, { path = \"keep/?.vmdk\", unused-blocks = keep } ] }")));
+        SmartReadSettings smartRead = settings.smartRead();
+        assertTrue(smartRead.skipStorageReads());
+        assertEquals(SmartReadSettings.UnusedBlocks.ZERO, smartRead.unusedBlocksFor("vms/a/b/web-flat.vmdk"));
+        assertEquals(SmartReadSettings.UnusedBlocks.KEEP, smartRead.unusedBlocksFor("other/web-flat.img"));
+        // A glob without "/" matches the name alone, in any directory.
+        assertEquals(SmartReadSettings.UnusedBlocks.ZERO, smartRead.unusedBlocksFor("keep/x.vmdk"));
+        assertEquals(SmartReadSettings.UnusedBlocks.ZERO, smartRead.unusedBlocksFor("web.vmdk"));
+        assertEquals(SmartReadSettings.UnusedBlocks.KEEP, smartRead.unusedBlocksFor("web.vmdk.txt"));
+        assertFalse(new SmartReadSettings.Rule("vms/*.vmdk", SmartReadSettings.UnusedBlocks.ZERO).matches("vms/a/b.vmdk"));
+        assertTrue(new SmartReadSettings.Rule("a+b(1).vmdk", SmartReadSettings.UnusedBlocks.ZERO).matches("a+b(1).vmdk"));
     }
 
     @Test
@@ -223,6 +242,16 @@ class WanoptSettingsTest {
                         "wanopt.protocols.smb.max-frame-size", 13),
                 bad("read-ahead switch not a boolean", extra("protocols.nfs.read-ahead.enabled = maybe"),
                         "wanopt.protocols.nfs.read-ahead.enabled", 13),
+                bad("unused-blocks not a choice", extra("smartread.unused-blocks = drop"), "wanopt.smartread.unused-blocks", 13),
+                bad("smartread rule without path", extra("smartread.rules = [ { unused-blocks = zero } ]"),
+                        "wanopt.smartread.rules[0].path", 13),
+                bad("smartread rule without choice", extra("smartread.rules = [ { path = \"*.vmdk\" } ]"),
+                        "wanopt.smartread.rules[0].unused-blocks", 13),
+                bad("smartread rule unknown key", extra("smartread.rules = [ { path = \"*.vmdk\", unused = zero } ]"),
+                        "wanopt.smartread.rules[0].unused", 13),
+                bad("skip-storage-reads not a boolean", extra("smartread.skip-storage-reads = sometimes"),
+                        "wanopt.smartread.skip-storage-reads", 13),
+                bad("no maps", extra("smartread.max-maps = 0"), "wanopt.smartread.max-maps", 13),
                 bad("bad rate unit", extra("peer-defaults.link-rate = 10mbps"), "wanopt.peer-defaults.link-rate", 13),
                 bad("bad peer rate", edit(5, "10mbit", "fast"), "wanopt.peers[0].link-rate", 5),
                 bad("bad compression", edit(6, "none", "gzip"), "wanopt.peers[1].compression", 6),

@@ -19,6 +19,7 @@ import io.wanopt.config.ListenerSettings;
 import io.wanopt.config.TlsSettings;
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.follow.FileChunkIndex;
+import io.wanopt.proxy.follow.SmartReadMaps;
 import io.wanopt.proxy.follow.FollowCounters;
 import io.wanopt.proxy.tunnel.FlowEnvironment;
 import io.wanopt.proxy.tunnel.PeerStatus;
@@ -43,6 +44,7 @@ public final class Appliance implements AutoCloseable {
     private final SegmentChunkStore store;
     private final TrafficCounters counters = new TrafficCounters();
     private final FollowCounters followCounters = new FollowCounters();
+    private final SmartReadMaps smartReadMaps;
     private final MemoryBudget sendBudget;
     private final MemoryBudget receiveBudget;
     private final EventLoopGroup group;
@@ -59,9 +61,10 @@ public final class Appliance implements AutoCloseable {
         this.store = SegmentChunkStore.open(settings.store());
         this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 NioIoHandler.newFactory());
+        this.smartReadMaps = new SmartReadMaps(settings.smartRead(), followCounters);
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
                 settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters, settings.protocols(),
-                followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()));
+                followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()), smartReadMaps);
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
@@ -191,6 +194,7 @@ public final class Appliance implements AutoCloseable {
         }
         tunnels.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        smartReadMaps.close();
         store.close();
         LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary() + "; " + followCounters);
     }

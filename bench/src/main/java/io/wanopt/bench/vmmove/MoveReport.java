@@ -13,7 +13,9 @@ import static io.wanopt.bench.vmmove.MoveResult.SSH;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_NO_READ_AHEAD;
 import static io.wanopt.bench.vmmove.MoveResult.WANOPT_READ_AHEAD;
+import static io.wanopt.bench.vmmove.MoveResult.WANOPT_SMARTREAD;
 import static io.wanopt.bench.vmmove.MoveResult.ZSTD;
+import static io.wanopt.bench.vmmove.MoveResult.ZSTD_ZEROED;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +54,7 @@ public final class MoveReport {
     private static final List<String> PROTOCOL_ORDER = List.of(SMB, SMB_64K_READS, NFS, NFS_V3, NFS_V4, SSH,
             NO_PROTOCOL);
     private static final List<String> METHOD_ORDER = List.of(PLAIN, WANOPT, WANOPT_NO_READ_AHEAD, WANOPT_READ_AHEAD,
-            SCP, RSYNC, ZSTD);
+            WANOPT_SMARTREAD, SCP, RSYNC, ZSTD, ZSTD_ZEROED);
     private static final Map<String, String> METHOD_DESCRIPTIONS = Map.of(
             PLAIN, "the same copy without wanopt, over the same emulated link: the reference time",
             WANOPT, "the copy through the two wanopt appliances over the emulated link",
@@ -60,10 +62,14 @@ public final class MoveReport {
                     + " `protocols.nfs.read-ahead.enabled = false` on both",
             WANOPT_READ_AHEAD, "the copy through the two wanopt appliances over the emulated link, with NFS"
                     + " read-ahead on (the default)",
+            WANOPT_SMARTREAD, "the copy through the two wanopt appliances with `smartread { unused-blocks = zero,"
+                    + " skip-storage-reads = on }`: blocks the guest file system calls free cross as zeros (checked"
+                    + " against the file with exactly those blocks zeroed, not against the original)",
             SCP, "scp with compression, over ssh through the same emulated link",
             RSYNC, "rsync with compression, over ssh through the same emulated link; for the next version,"
                     + " against the previous version already at the destination",
-            ZSTD, "the file compressed with zstd level 3: bytes only, nothing sent, no time");
+            ZSTD, "the file compressed with zstd level 3: bytes only, nothing sent, no time",
+            ZSTD_ZEROED, "the file with its guest-free blocks zeroed, compressed with zstd level 3: bytes only");
 
     private final String header;
     private final List<MoveResult> results;

@@ -43,9 +43,13 @@ public record MoveResult(String protocol, String workload, LinkSpec link, String
     public static final String WANOPT_NO_READ_AHEAD = "wanopt, no read-ahead";
     /** wanopt with NFS read-ahead on (the default), where it is compared with {@link #WANOPT_NO_READ_AHEAD}. */
     public static final String WANOPT_READ_AHEAD = "wanopt, read-ahead";
+    /** Through wanopt with {@code smartread.unused-blocks = zero} and {@code skip-storage-reads = on}. */
+    public static final String WANOPT_SMARTREAD = "wanopt, SmartRead";
     public static final String SCP = "scp -C";
     public static final String RSYNC = "rsync -z";
     public static final String ZSTD = "zstd -3";
+    /** zstd -3 of the file with its guest-free blocks zeroed: what SmartRead leaves to compress. */
+    public static final String ZSTD_ZEROED = "zstd -3, free blocks zeroed";
 
     public MoveResult {
         Objects.requireNonNull(protocol, "protocol");

@@ -16,6 +16,7 @@ import io.wanopt.harness.SmbClient;
 import io.wanopt.harness.SshCopy;
 import io.wanopt.harness.SshServer;
 import io.wanopt.harness.VmImages;
+import io.wanopt.protocols.disk.FileUsageMap;
 import io.wanopt.proxy.wan.LinkProfile;
 import io.wanopt.proxy.wan.WanEmulator;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,10 +69,14 @@ public final class VmMove {
     private record Workload(String name, String disk) {
     }
 
+    /** The first VM moved again: a plain copy remembers nothing, so its plain time is the first VM's. */
+    private static final String RE_COPY = "re-copy of the first VM";
+
     private static final List<Workload> WORKLOADS = List.of(
             new Workload("first VM, cold dictionary", "linux-v1"),
             new Workload("next version", "linux-v2"),
-            new Workload("clone", "linux-clone"));
+            new Workload("clone", "linux-clone"),
+            new Workload(RE_COPY, "linux-v1"));
     private static final List<LinkSpec> FULL_LINKS = List.of(
             link("10mbit", 140), link("45mbit", 80), link("155mbit", 40));
     private static final Duration COPY_TIMEOUT = Duration.ofHours(2);
@@ -99,19 +105,22 @@ public final class VmMove {
     }
 
     private static final WanoptSetup DEFAULT_WANOPT = new WanoptSetup(MoveResult.WANOPT, "");
+    private static final WanoptSetup SMARTREAD_WANOPT = new WanoptSetup(MoveResult.WANOPT_SMARTREAD,
+            "smartread { unused-blocks = zero, skip-storage-reads = on }");
     private static final List<WanoptSetup> READ_AHEAD_SETUPS = List.of(
             // Read-ahead is on by default; both ends must have it, so both get the same setting.
             new WanoptSetup(MoveResult.WANOPT_NO_READ_AHEAD, "protocols.nfs.read-ahead.enabled = false"),
             new WanoptSetup(MoveResult.WANOPT_READ_AHEAD, ""));
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
     private static final String USAGE = "usage: bench/vm-move [--quick] [--layout monolithicSparse|monolithicFlat]"
-            + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh]\n"
+            + " [--links 10mbit/140ms,45mbit/80ms,...] [--protocols smb,nfs] [--out DIR] [--no-ssh] [--smartread]\n"
             + "       bench/vm-move --read-ahead [--quick] [--layout ...] [--links ...] [--out DIR]\n"
             + "       bench/vm-move --smb-latency [--quick] [--layout ...] [--links ...] [--out DIR]\n"
             + "  --read-ahead: only NFS read-ahead (nfs-cp over NFSv3 and NFSv4: plain, wanopt without and with"
             + " read-ahead) at 10mbit/140ms and any --links given\n"
             + "  --smb-latency: only SMB round trips (smbclient from Samba with 8 MiB and with 64 KiB reads: plain,"
-            + " wanopt cold and warm) at 10mbit/140ms and any --links given";
+            + " wanopt cold and warm) at 10mbit/140ms and any --links given\n"
+            + "  --smartread: NFS moves also through wanopt with smartread.unused-blocks = zero (free blocks as zeros)";
 
     private final Path repo;
     private final Path work;
@@ -119,6 +128,8 @@ public final class VmMove {
     /** Descriptions of the SMB sessions smbclient had, in the order first seen. */
     private final Set<String> smbSessions = new LinkedHashSet<>();
     private final Map<String, String> sourceDigests = new LinkedHashMap<>();
+    /** SHA-256 of each file with its guest-free blocks zeroed: what a move with SmartRead must deliver. */
+    private final Map<String, String> zeroedDigests = new LinkedHashMap<>();
     private final long started = System.nanoTime();
     private EventLoopGroup group;
 
@@ -145,12 +156,13 @@ public final class VmMove {
 
     /** The options of one run. */
     private record Options(boolean quick, Mode mode, String layout, List<LinkSpec> links,
-            List<String> protocols, Path out, boolean ssh) {
+            List<String> protocols, Path out, boolean ssh, boolean smartRead) {
 
         static Options parse(String[] args, Path repo) {
             boolean quick = false;
             Mode mode = Mode.MOVES;
             boolean ssh = true;
+            boolean smartRead = false;
             String layout = "monolithicSparse";
             List<LinkSpec> links = null;
             List<String> protocols = null;
@@ -167,6 +179,7 @@ public final class VmMove {
                         mode = chosen;
                     }
                     case "--no-ssh" -> ssh = false;
+                    case "--smartread" -> smartRead = true;
                     case "--layout" -> layout = value(args, ++i, option);
                     case "--out" -> out = Path.of(value(args, ++i, option)).toAbsolutePath();
                     case "--protocols" -> protocols = Stream.of(value(args, ++i, option).split(","))
@@ -187,8 +200,11 @@ public final class VmMove {
                 // Issues 4 and 5 give figures for 10 Mbit/s 140 ms; other links come on top.
                 List<LinkSpec> given = links == null ? List.of() : links;
                 links = Stream.concat(Stream.of(READS_LINK), given.stream()).distinct().toList();
+                if (smartRead) {
+                    throw new IllegalArgumentException("--smartread goes with the moves, not --read-ahead or --smb-latency");
+                }
                 return new Options(quick, mode, layout, links, List.of(nfs ? MoveResult.NFS : MoveResult.SMB), out,
-                        false);
+                        false, false);
             }
             if (protocols == null) {
                 protocols = List.of(MoveResult.SMB, MoveResult.NFS);
@@ -201,7 +217,7 @@ public final class VmMove {
             if (links == null) {
                 links = quick ? List.of(link("45mbit", 80)) : FULL_LINKS;
             }
-            return new Options(quick, Mode.MOVES, layout, links, protocols, out, ssh);
+            return new Options(quick, Mode.MOVES, layout, links, protocols, out, ssh, smartRead);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -292,14 +308,21 @@ public final class VmMove {
         for (Workload workload : WORKLOADS) {
             files.put(workload, movedFile(images, workload.disk(), options.layout()));
         }
-        for (Path file : files.values()) {
+        for (Path file : new LinkedHashSet<>(files.values())) {
             sourceDigests.put(file.getFileName().toString(), FileDigest.sha256(file));
+        }
+        if (options.smartRead()) {
+            for (Workload workload : WORKLOADS) {
+                zeroed(workload, files.get(workload));
+            }
         }
         try (SambaServer samba = startSamba(DEFAULT_SAMBA, files.values());
                 NfsServer nfs = startNfs(files.values());
                 SshServer ssh = options.ssh() ? SshServer.start(work.resolve("ssh"), HostTools.freeLoopbackPort()) : null) {
             for (Workload workload : WORKLOADS) {
-                zstd(workload, files.get(workload));
+                if (!workload.name().equals(RE_COPY)) {
+                    zstd(workload, files.get(workload));
+                }
             }
             for (LinkSpec link : options.links()) {
                 LinkProfile profile = LinkProfile.of(link.rateBitsPerSecond(), link.rtt());
@@ -307,7 +330,10 @@ public final class VmMove {
                     Mover mover = protocol.equals(MoveResult.SMB) ? smbMover(samba, COPY_TIMEOUT)
                             : new NfsMover(nfs, NfsClient.Version.V3, COPY_TIMEOUT);
                     plain(link, profile, protocol, mover, files);
-                    withWanopt(link, profile, protocol, mover, files);
+                    withWanopt(link, profile, protocol, mover, files, DEFAULT_WANOPT);
+                    if (options.smartRead() && protocol.equals(MoveResult.NFS)) {
+                        withWanopt(link, profile, protocol, mover, files, SMARTREAD_WANOPT);
+                    }
                 }
                 if (ssh != null) {
                     overSsh(link, profile, ssh, files);
@@ -442,23 +468,31 @@ public final class VmMove {
             throws Exception {
         try (WanEmulator wan = new WanEmulator(group, profile)) {
             List<InetSocketAddress> entries = relays(wan, mover);
+            Map<Path, MoveResult> moved = new HashMap<>();
             for (Workload workload : WORKLOADS) {
                 Path file = files.get(workload);
-                measure(link, protocol, workload, MoveResult.PLAIN, file, wan::bytesForwarded,
-                        local -> mover.copy(entries, file.getFileName().toString(), local));
+                MoveResult earlier = moved.get(file);
+                if (earlier != null) {
+                    results.add(new MoveResult(protocol, workload.name(), link, MoveResult.PLAIN, earlier.file(),
+                            earlier.fileBytes(), earlier.seconds(), earlier.wanBytes(), earlier.verified()));
+                    log("plain %s: the same file's plain copy above (a plain copy remembers nothing)", workload.name());
+                    continue;
+                }
+                moved.put(file, measure(link, protocol, workload, MoveResult.PLAIN, file, wan::bytesForwarded,
+                        local -> mover.copy(entries, file.getFileName().toString(), local)));
             }
         }
     }
 
     private void withWanopt(LinkSpec link, LinkProfile profile, String protocol, Mover mover,
-            Map<Workload, Path> files) throws Exception {
+            Map<Workload, Path> files, WanoptSetup setup) throws Exception {
         Path sitesDir = work.resolve("sites-" + results.size());
-        try (Sites sites = sites(sitesDir, mover, profile, DEFAULT_WANOPT)) {
+        try (Sites sites = sites(sitesDir, mover, profile, setup)) {
             sites.start();
             List<InetSocketAddress> entries = listeners(sites, mover);
             for (Workload workload : WORKLOADS) {
                 Path file = files.get(workload);
-                measure(link, protocol, workload, MoveResult.WANOPT, file, sites.wan()::bytesForwarded,
+                measure(link, protocol, workload, setup.method(), file, sites.wan()::bytesForwarded,
                         local -> mover.copy(entries, file.getFileName().toString(), local));
             }
         } finally {
@@ -584,6 +618,9 @@ public final class VmMove {
         try (WanEmulator wan = new WanEmulator(group, profile)) {
             InetSocketAddress entry = wan.relay(new InetSocketAddress("127.0.0.1", 0), ssh.address());
             for (Workload workload : WORKLOADS) {
+                if (workload.name().equals(RE_COPY)) {
+                    continue; // scp remembers nothing: its re-copy is its first copy again
+                }
                 Path file = files.get(workload);
                 measure(link, MoveResult.SSH, workload, MoveResult.SCP, file, wan::bytesForwarded,
                         local -> SshCopy.scpCompressed(ssh, entry, file, local, COPY_TIMEOUT));
@@ -630,7 +667,8 @@ public final class VmMove {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long wan = wanBytes.getAsLong() - wanBefore;
-        boolean verified = Files.exists(local) && FileDigest.sha256(local).equals(sourceDigests.get(name));
+        String expected = method.equals(MoveResult.WANOPT_SMARTREAD) ? zeroedDigests.get(name) : sourceDigests.get(name);
+        boolean verified = Files.exists(local) && FileDigest.sha256(local).equals(expected);
         MoveResult result = new MoveResult(protocol, workload.name(), link, method, name, Files.size(file), seconds,
                 wan, verified);
         results.add(result);
@@ -638,6 +676,29 @@ public final class VmMove {
                 100.0 * wan / Files.size(file), verified ? "SHA-256 equal" : "SHA-256 DIFFERS");
         Files.deleteIfExists(local);
         return result;
+    }
+
+    /**
+     * The file as a move with SmartRead must deliver it (its guest-free blocks zeroed): its SHA-256, and
+     * its zstd -3 size, the bytes SmartRead leaves to compress.
+     */
+    private void zeroed(Workload workload, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (zeroedDigests.containsKey(name)) {
+            return;
+        }
+        Path zeroed = work.resolve("zeroed-" + name);
+        FileUsageMap map = ZeroedCopy.write(file, zeroed);
+        log("smartread map of %s: %s, %.1f MB of %.1f MB guest-free%s", name, map.layout(), map.freeBytes() / 1e6,
+                map.fileSize() / 1e6, map.inUseNotes().isEmpty() ? "" : " (counted in use: " + map.inUseNotes() + ")");
+        zeroedDigests.put(name, FileDigest.sha256(zeroed));
+        Path compressed = work.resolve(zeroed.getFileName() + ".zst");
+        Commands.run(Duration.ofMinutes(30), List.of("zstd", "-3", "-q", "-f", "-T1", zeroed.toString(), "-o",
+                compressed.toString()));
+        results.add(MoveResult.bytesOnly(workload.name(), MoveResult.ZSTD_ZEROED, name, Files.size(file),
+                Files.size(compressed), true));
+        Files.delete(compressed);
+        Files.delete(zeroed);
     }
 
     private void zstd(Workload workload, Path file) throws IOException {

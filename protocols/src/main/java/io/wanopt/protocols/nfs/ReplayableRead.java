@@ -5,6 +5,8 @@ import io.wanopt.protocols.nfs.v3.Read3Args;
 import io.wanopt.protocols.nfs.v4.Compound4Args;
 import io.wanopt.protocols.nfs.v4.Nfs4ArgOp;
 import io.wanopt.protocols.oncrpc.AuthFlavor;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -25,16 +27,23 @@ public final class ReplayableRead {
     private static final int COUNT_FROM_END = 4;
     private static final int XID_LENGTH = 4;
 
+    private static final int RPC_REPLY = 1;
+    private static final int NFS4_OP_PUTFH = 22;
+    private static final int NFS4_OP_READ = 25;
+
     private final FileHandle file;
     private final long offset;
     private final long count;
     private final byte[] payload;
+    /** The COMPOUND's tag (NFSv4), null for NFSv3. */
+    private final String tag;
 
-    private ReplayableRead(FileHandle file, long offset, long count, byte[] payload) {
+    private ReplayableRead(FileHandle file, long offset, long count, byte[] payload, String tag) {
         this.file = file;
         this.offset = offset;
         this.count = count;
         this.payload = payload;
+        this.tag = tag;
     }
 
     /**
@@ -50,6 +59,7 @@ public final class ReplayableRead {
         FileHandle file;
         long offset;
         long count;
+        String tag = null;
         if (call.program() == NfsProgram.NFS_V3 && call.rpc().procedure() == NFS3_READ
                 && call.arguments() instanceof Read3Args read) {
             file = read.file();
@@ -62,6 +72,7 @@ public final class ReplayableRead {
             file = putfh.object();
             offset = read.offset();
             count = read.count();
+            tag = compound.tag();
         } else {
             return null;
         }
@@ -74,7 +85,7 @@ public final class ReplayableRead {
         }
         byte[] bytes = new byte[length];
         payload.getBytes(start, bytes);
-        return new ReplayableRead(file, offset, count, bytes);
+        return new ReplayableRead(file, offset, count, bytes, tag);
     }
 
     /** Parses a payload this class produced ({@link #payloadWith}); null when it is not a replayable READ. */
@@ -106,6 +117,27 @@ public final class ReplayableRead {
         putInt(copy, at, (int) (newOffset >>> 32));
         putInt(copy, at + 4, (int) newOffset);
         return copy;
+    }
+
+    /**
+     * The RPC payload of a successful reply to this call with XID {@code xid} carrying {@code count}
+     * zero bytes: an accepted reply (RFC 5531 §9, AUTH_NONE verifier) holding READ3resok without
+     * attributes (RFC 1813 §3.3.6), or a COMPOUND4res (RFC 7530 §16.2) of PUTFH and READ4resok.
+     */
+    public byte[] zeroReply(int xid, int count, boolean eof) {
+        byte[] tagBytes = tag == null ? null : tag.getBytes(StandardCharsets.UTF_8);
+        int padded = (count + 3) & ~3;
+        int length = 24 + (tag == null ? 20 : 36 + ((tagBytes.length + 3) & ~3)) + padded;
+        ByteBuffer reply = ByteBuffer.allocate(length);
+        reply.putInt(xid).putInt(RPC_REPLY).putInt(0).putInt(0).putInt(0).putInt(0);
+        if (tag == null) {
+            reply.putInt(0).putInt(0).putInt(count).putInt(eof ? 1 : 0);
+        } else {
+            reply.putInt(0).putInt(tagBytes.length).put(tagBytes).position(reply.position() + ((4 - tagBytes.length % 4) % 4));
+            reply.putInt(2).putInt(NFS4_OP_PUTFH).putInt(0).putInt(NFS4_OP_READ).putInt(0).putInt(eof ? 1 : 0);
+        }
+        reply.putInt(count);
+        return reply.array();
     }
 
     /** The call without its XID: equal for the same READ of the same range with the same credentials. */

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.wanopt.cache.ChunkId;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.EncodedBatch;
+import io.wanopt.protocols.disk.ByteRange;
 import io.wanopt.protocols.nfs.FileBlockCuts;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,24 +47,33 @@ final class FileAlignedEncoding {
     /**
      * {@code length} bytes of {@code wire} from {@code offset} that are the data of {@code file} from
      * {@code fileOffset}; {@code file} is any value whose equality names the file (an NFS file handle).
+     * The bytes at the file offsets of {@code zeroed} (in order) cross as zeros.
      */
-    void fileData(ByteBuf wire, int offset, int length, Object file, long fileOffset, List<EncodedBatch> out) {
+    void fileData(ByteBuf wire, int offset, int length, Object file, long fileOffset, List<ByteRange> zeroed,
+            List<EncodedBatch> out) {
         int start = 0;
         for (int cut : FileBlockCuts.cuts(fileOffset, length, chunkSize)) {
-            filePiece(wire, offset + start, cut - start, file, fileOffset + start, out);
+            filePiece(wire, offset + start, cut - start, file, fileOffset + start, zeroed, out);
             start = cut;
         }
-        filePiece(wire, offset + start, length - start, file, fileOffset + start, out);
+        filePiece(wire, offset + start, length - start, file, fileOffset + start, zeroed, out);
         counters.alignedBytes(length);
     }
 
     /** One piece of file data within one file chunk: a whole chunk, or part of one. */
-    private void filePiece(ByteBuf wire, int offset, int length, Object file, long fileOffset,
+    private void filePiece(ByteBuf wire, int offset, int length, Object file, long fileOffset, List<ByteRange> zeroed,
             List<EncodedBatch> out) {
         if (length <= 0) {
             return;
         }
         wire.getBytes(wire.readerIndex() + offset, chunk, 0, length);
+        for (ByteRange range : zeroed) {
+            long from = Math.max(range.offset(), fileOffset);
+            long to = Math.min(range.end(), fileOffset + length);
+            if (from < to) {
+                Arrays.fill(chunk, (int) (from - fileOffset), (int) (to - fileOffset), (byte) 0);
+            }
+        }
         long chunkNumber = fileOffset / chunkSize;
         if (length == chunkSize) {
             ChunkId id = encoder.addChunk(chunk, 0, length, out);

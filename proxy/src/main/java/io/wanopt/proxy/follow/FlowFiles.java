@@ -18,14 +18,19 @@ import java.util.Optional;
 final class FlowFiles {
 
     static final int MAX_FILES = 4096;
+    /** Directories walked up for a path (also stops a loop of directories). */
+    private static final int MAX_DEPTH = 64;
 
     /** One file's figures; {@code literalBytes} are the data bytes sent as new chunks (before compression). */
     static final class FileStats {
         private String name;
+        /** The directory it was looked up or listed in, when known: its path is the directory's and its name. */
+        private Object dir;
         private VmdkSignature.Kind vmdk;
         private long bytesRead;
         private long bytesWritten;
         private long literalBytes;
+        private long zeroedBytes;
 
         String name() {
             return name;
@@ -61,7 +66,8 @@ final class FlowFiles {
             long lan = bytesRead + bytesWritten;
             return (name == null ? "(unnamed)" : name) + (vmdk == null ? "" : " [VMDK " + vmdk + "]") + ": read "
                     + bytesRead + ", written " + bytesWritten + ", new on the WAN " + literalBytes
-                    + (lan == 0 ? "" : String.format(" (%.1f%% of it before compression)", 100.0 * literalBytes / lan));
+                    + (lan == 0 ? "" : String.format(" (%.1f%% of it before compression)", 100.0 * literalBytes / lan))
+                    + (zeroedBytes == 0 ? "" : ", guest-free bytes sent as zeros " + zeroedBytes);
         }
     }
 
@@ -75,6 +81,40 @@ final class FlowFiles {
     /** Names {@code file}: its name decides whether it is a VM disk. */
     void named(Object file, String name) {
         file(file).named(name);
+    }
+
+    /** Names {@code file}, found as {@code name} in the directory {@code dir}. */
+    void named(Object file, Object dir, String name) {
+        FileStats stats = file(file);
+        stats.named(name);
+        stats.dir = dir;
+    }
+
+    /**
+     * The path of {@code file} as this flow learned it: the names of the directories it was found in,
+     * up from it, joined by {@code /}; its name alone when no directory is known; null when unnamed.
+     */
+    String path(Object file) {
+        FileStats stats = files.get(file);
+        if (stats == null || stats.name == null) {
+            return null;
+        }
+        StringBuilder path = new StringBuilder(stats.name);
+        for (int depth = 0; depth < MAX_DEPTH && stats.dir != null && !stats.dir.equals(file); depth++) {
+            stats = files.get(stats.dir);
+            if (stats == null || stats.name == null) {
+                break;
+            }
+            path.insert(0, stats.name.endsWith("/") ? stats.name : stats.name + "/");
+        }
+        return path.toString();
+    }
+
+    /** Counts {@code bytes} of {@code file}'s data sent as zeros (guest-free blocks). */
+    void zeroed(Object file, long bytes) {
+        if (bytes > 0) {
+            file(file).zeroedBytes += bytes;
+        }
     }
 
     /**

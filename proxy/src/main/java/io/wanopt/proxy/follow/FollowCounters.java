@@ -29,6 +29,12 @@ public final class FollowCounters {
     private final AtomicLong readsWaited = new AtomicLong();
     private final AtomicLong readAheadDiscardedBytes = new AtomicLong();
     private final AtomicLong readAheadInvalidations = new AtomicLong();
+    private final AtomicLong smartReadMaps = new AtomicLong();
+    private final AtomicLong smartReadMapFailures = new AtomicLong();
+    private final AtomicLong smartReadMapReadBytes = new AtomicLong();
+    private final AtomicLong freeBytesZeroed = new AtomicLong();
+    private final AtomicLong storageReadsSkipped = new AtomicLong();
+    private final AtomicLong storageReadsSkippedBytes = new AtomicLong();
 
     void followed() {
         followedFlows.incrementAndGet();
@@ -89,6 +95,23 @@ public final class FollowCounters {
 
     void readAheadInvalidated() {
         readAheadInvalidations.incrementAndGet();
+    }
+
+    void smartReadMapped(boolean built) {
+        (built ? smartReadMaps : smartReadMapFailures).incrementAndGet();
+    }
+
+    void smartReadMapRead(long bytes) {
+        smartReadMapReadBytes.addAndGet(bytes);
+    }
+
+    void freeBytesZeroed(long bytes) {
+        freeBytesZeroed.addAndGet(bytes);
+    }
+
+    void storageReadSkipped(long bytes) {
+        storageReadsSkipped.incrementAndGet();
+        storageReadsSkippedBytes.addAndGet(bytes);
     }
 
     /** Flows whose client opened with an RPC call. */
@@ -176,6 +199,36 @@ public final class FollowCounters {
         return readAheadInvalidations.get();
     }
 
+    /** VM disk file versions mapped by SmartRead (next to the storage). */
+    public long smartReadMaps() {
+        return smartReadMaps.get();
+    }
+
+    /** VM disk file versions SmartRead could not map (unsupported, malformed, changed or timed out): sent as they are. */
+    public long smartReadMapFailures() {
+        return smartReadMapFailures.get();
+    }
+
+    /** Bytes this appliance read from servers to map VM disks (its own READs, not sent across). */
+    public long smartReadMapReadBytes() {
+        return smartReadMapReadBytes.get();
+    }
+
+    /** Bytes of guest-free blocks sent as zeros ({@code smartread.unused-blocks = zero}). */
+    public long freeBytesZeroed() {
+        return freeBytesZeroed.get();
+    }
+
+    /** READs ahead answered with zeros without reading the server ({@code smartread.skip-storage-reads}). */
+    public long storageReadsSkipped() {
+        return storageReadsSkipped.get();
+    }
+
+    /** Bytes those READs asked for. */
+    public long storageReadsSkippedBytes() {
+        return storageReadsSkippedBytes.get();
+    }
+
     @Override
     public String toString() {
         return "nfs flows " + followedFlows() + ", smb flows " + smbFlows() + " (frames: SMB2 "
@@ -186,6 +239,9 @@ public final class FollowCounters {
                 + "; read-ahead: " + readAheadCalls() + " READs sent ahead (" + readAheadCalledBytes() + " bytes), "
                 + readAheadDropped() + " dropped; " + readsAnswered() + " client READs answered here ("
                 + readsAnsweredBytes() + " bytes, " + readsWaited() + " waited), " + readAheadDiscardedBytes()
-                + " bytes unused, " + readAheadInvalidations() + " invalidations";
+                + " bytes unused, " + readAheadInvalidations() + " invalidations; smartread: " + smartReadMaps()
+                + " VM disks mapped (" + smartReadMapFailures() + " not, " + smartReadMapReadBytes() + " bytes read), "
+                + freeBytesZeroed() + " guest-free bytes sent as zeros, " + storageReadsSkipped() + " READs ("
+                + storageReadsSkippedBytes() + " bytes) answered without the server";
     }
 }

@@ -34,6 +34,9 @@ public interface FollowedFlow {
     /** Tells the far appliance about read-ahead, ahead of the flow's queued data. */
     void tell(ReadAheadMessage message);
 
+    /** Runs {@code task} on the flow's event loop (from any thread), also after the flow ended. */
+    void execute(Runnable task);
+
     /** Ends the flow with a reset on both sides. */
     void fail(String reason);
 }

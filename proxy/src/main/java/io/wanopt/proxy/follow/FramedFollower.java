@@ -10,6 +10,7 @@ import io.wanopt.cache.codec.CodecCounters.Kind;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.protocols.Framer;
 import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.protocols.disk.ByteRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -175,13 +176,14 @@ abstract class FramedFollower<F extends ReferenceCounted> implements Follower {
 
     /**
      * File data inside a frame's {@code wire}: {@code length} bytes from {@code offset} that are the
-     * bytes of {@code file} from {@code fileOffset}, cut at file offsets and counted for the file.
+     * bytes of {@code file} from {@code fileOffset}, cut at file offsets and counted for the file; the
+     * file offsets in {@code zeroed} cross as zeros.
      */
     protected final void fileData(ByteBuf wire, int offset, int length, Object file, long fileOffset, boolean written,
-            List<EncodedBatch> out) {
+            List<ByteRange> zeroed, List<EncodedBatch> out) {
         encoding.endStream(out);
         long literalBefore = sent.get(Kind.LITERAL_BYTES);
-        encoding.fileData(wire, offset, length, file, fileOffset, out);
+        encoding.fileData(wire, offset, length, file, fileOffset, zeroed, out);
         files.data(file, fileOffset, written, wire, wire.readerIndex() + offset, length,
                 sent.get(Kind.LITERAL_BYTES) - literalBefore);
     }

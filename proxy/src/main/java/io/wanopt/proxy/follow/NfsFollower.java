@@ -7,6 +7,7 @@ import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.protocols.disk.ByteRange;
 import io.wanopt.protocols.nfs.FileData;
 import io.wanopt.protocols.nfs.NfsCall;
 import io.wanopt.protocols.nfs.NfsConversation;
@@ -57,15 +58,22 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
     private final ReadAheadCache readAheadCache;
     /** Next to the server: reads ahead of the client, once the far appliance said it answers from it. */
     private ReadAheadSource readAheadSource;
-    /** Bytes from the LAN not sent on (dropped read-ahead replies): stream offsets on the far side exclude them. */
-    private long droppedBytes;
+    /** Next to the server: maps VM disks and zeroes their guest-free blocks where configured. */
+    private final NfsSmartRead smartRead;
+    /**
+     * Where the far side's stream is ahead of this side's LAN stream: minus the bytes from the LAN not
+     * sent on (dropped read-ahead and map replies), plus the replies this side answered itself.
+     */
+    private long farStreamShift;
+    /** Where the last whole record from the LAN ended in the LAN stream. */
+    private long lanRecordsEnd;
 
     /**
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
      */
     public NfsFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
             FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FileChunkIndex fileChunks,
-            FollowedFlow flow, LongSupplier nanoTime) {
+            SmartReadMaps smartReadMaps, FollowedFlow flow, LongSupplier nanoTime) {
         super(lanIsClient, allocator, counters, sent, encoder,
                 new FileAlignedEncoding(encoder, fileChunks, counters, settings.fileChunkSize()), flow,
                 framer(settings), framer(settings));
@@ -75,6 +83,8 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         this.readAheadCache = lanIsClient && settings.nfsReadAhead().enabled()
                 ? new ReadAheadCache(conversation, flow, allocator, settings, counters, nanoTime, this::forward)
                 : null;
+        this.smartRead = lanIsClient ? null : new NfsSmartRead(smartReadMaps, conversation, flow, allocator, counters,
+                files, nanoTime, this::atToLanBoundary, this::fromServer, this::answerServerSide);
     }
 
     private static RpcRecordFramer framer(ProtocolSettings settings) {
@@ -96,7 +106,8 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
     /** Next to the server: the far appliance answers from read-ahead, so read ahead of the client if enabled here. */
     public void readAheadForPeer() {
         if (!lanIsClient && settings.nfsReadAhead().enabled() && readAheadSource == null) {
-            readAheadSource = new ReadAheadSource(conversation, flow, allocator, settings, counters);
+            readAheadSource = new ReadAheadSource(conversation, flow, allocator, settings, counters,
+                    smartRead::answerWithZeros);
         }
     }
 
@@ -152,14 +163,24 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         NfsMessage message = decode(record);
         if (message instanceof NfsReply reply && readAheadCache != null) {
             readAheadCache.observedReply(reply);
-        } else if (message instanceof NfsCall call && readAheadSource != null) {
-            readAheadSource.clientCall(call, record.payload());
+        } else if (message instanceof NfsCall call) {
+            if (readAheadSource != null) {
+                readAheadSource.clientCall(call, record.payload());
+            }
+            if (smartRead != null) {
+                smartRead.clientCall(call, record.payload());
+            }
         }
     }
 
     private void pumpAtBoundary() {
-        if (readAheadSource != null && atToLanBoundary()) {
-            readAheadSource.pump();
+        if (atToLanBoundary()) {
+            if (readAheadSource != null) {
+                readAheadSource.pump();
+            }
+            if (smartRead != null) {
+                smartRead.pump();
+            }
         }
     }
 
@@ -183,21 +204,66 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
                 && readAheadCache.fromClient(call, record, atToLanBoundary())) {
             return;
         }
+        if (smartRead != null && !(message instanceof NfsCall)) {
+            lanRecordsEnd = record.streamOffset() + record.wire().readableBytes();
+            if (smartRead.ownReply(record, message)) {
+                farStreamShift -= record.wire().readableBytes();
+                pumpAtBoundary();
+                return;
+            }
+            if (message instanceof NfsReply reply) {
+                smartRead.serverReply(reply);
+            }
+            if (smartRead.holding()) {
+                if (smartRead.hold(record, message, record.streamOffset() + farStreamShift)) {
+                    return;
+                }
+                smartRead.stopHolding(out); // the memory cap is full: what was held goes first, after what is in out
+            }
+        }
+        fromServer(record, message, record.streamOffset() + farStreamShift, out);
+    }
+
+    /** A record from the server side (next to the server) that goes on; {@code farStreamOffset} is where it lies in the far side's stream. */
+    private void fromServer(RpcRecord record, NfsMessage message, long farStreamOffset, List<EncodedBatch> out) {
         if (readAheadSource != null && !(message instanceof NfsCall) && record.payload().readableBytes() >= 4) {
             int xid = record.payload().getInt(record.payload().readerIndex());
             ReadAheadSource.ReplyRoute route = readAheadSource.serverReply(xid, (NfsReply) message);
             if (route == ReadAheadSource.ReplyRoute.DROP) {
-                droppedBytes += record.wire().readableBytes();
+                farStreamShift -= record.wire().readableBytes();
                 return;
             }
             if (route == ReadAheadSource.ReplyRoute.READ_AHEAD) {
-                flow.tell(new ReadAheadMessage.Reply(xid, record.streamOffset() - droppedBytes,
-                        record.wire().readableBytes()));
+                flow.tell(new ReadAheadMessage.Reply(xid, farStreamOffset, record.wire().readableBytes()));
             }
         }
         encodeRecord(record, message, out);
-        if (readAheadSource != null && message instanceof NfsReply) {
+        if (message instanceof NfsReply) {
             pumpAtBoundary();
+        }
+    }
+
+    /**
+     * A reply this side gives in the server's place ({@code payload}, an RPC reply to a call sent to
+     * nobody): it joins the server's replies at the next record boundary, as if the server had sent it.
+     */
+    private void answerServerSide(byte[] payload) {
+        ByteBuf wire = allocator.buffer(RpcRecord.FRAGMENT_HEADER_LENGTH + payload.length);
+        wire.writeInt(RpcRecordFramer.LAST_FRAGMENT | payload.length).writeBytes(payload);
+        RpcRecord record = new RpcRecordFramer(payload.length, payload.length, 1).poll(wire);
+        wire.release();
+        try {
+            NfsMessage message = decode(record);
+            long farStreamOffset = lanRecordsEnd + farStreamShift;
+            farStreamShift += record.wire().readableBytes();
+            if (!smartRead.holding() || !smartRead.hold(record, message, farStreamOffset)) {
+                List<EncodedBatch> out = new ArrayList<>();
+                smartRead.stopHolding(out);
+                fromServer(record, message, farStreamOffset, out);
+                flow.send(out);
+            }
+        } finally {
+            record.release();
         }
     }
 
@@ -213,11 +279,19 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         return "NFS";
     }
 
-    /** Client calls waiting for read-ahead go to the server now: nothing may follow the flow's FIN. */
+    /**
+     * Client calls waiting for read-ahead go to the server now, and server replies held for a map go to
+     * the far side: nothing may follow the flow's FIN.
+     */
     @Override
     public void lanInputEnded() {
         if (readAheadCache != null) {
             readAheadCache.dropAll();
+        }
+        if (smartRead != null) {
+            List<EncodedBatch> out = new ArrayList<>();
+            smartRead.stopHolding(out);
+            flow.send(out);
         }
         super.lanInputEnded();
     }
@@ -227,6 +301,9 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         super.close();
         if (readAheadCache != null) {
             readAheadCache.close();
+        }
+        if (smartRead != null) {
+            smartRead.close();
         }
     }
 
@@ -273,14 +350,14 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
             return;
         }
         if (reply.result() instanceof Lookup3Res lookup && Nfs3Status.NFS3_OK.equals(lookup.status()) && lookup.object() != null) {
-            files.named(lookup.object(), lookup.request().name());
+            files.named(lookup.object(), lookup.request().dir(), lookup.request().name());
         } else if (reply.result() instanceof Create3Res create && Nfs3Status.NFS3_OK.equals(create.status())
                 && create.object() != null) {
-            files.named(create.object(), create.request().name());
+            files.named(create.object(), create.request().dir(), create.request().name());
         } else if (reply.result() instanceof Readdirplus3Res listing) {
             for (Entryplus3 entry : listing.entries()) {
                 if (entry.handle() != null) {
-                    files.named(entry.handle(), entry.name());
+                    files.named(entry.handle(), listing.request().dir(), entry.name());
                 }
             }
         } else if (reply.result() instanceof Mnt3Res mount && mount.root() != null) {
@@ -288,7 +365,7 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
         } else if (reply.result() instanceof Compound4Res compound) {
             for (CompoundFileFlow.NameBinding binding : CompoundFileFlow.of(compound).names()) {
                 if (binding.object() != null) {
-                    files.named(binding.object(), binding.name());
+                    files.named(binding.object(), binding.dir(), binding.name());
                 }
             }
         }
@@ -306,7 +383,10 @@ public final class NfsFollower extends FramedFollower<RpcRecord> {
                 }
                 RpcRecord.WireRange range = ranges.get(0);
                 encoding.stream(wire, position, range.offset() - position, out);
-                fileData(wire, range.offset(), range.length(), region.file(), region.fileOffset(), region.written(), out);
+                List<ByteRange> zeroed = smartRead != null && message instanceof NfsReply reply
+                        ? smartRead.zeroed(region, reply) : List.of();
+                fileData(wire, range.offset(), range.length(), region.file(), region.fileOffset(), region.written(),
+                        zeroed, out);
                 position = range.offset() + range.length();
             }
         }

@@ -15,8 +15,6 @@ import io.wanopt.protocols.nfs.v3.Read3Res;
 import io.wanopt.protocols.nfs.v4.Compound4Res;
 import io.wanopt.protocols.nfs.v4.Nfs4ResOp;
 import io.wanopt.protocols.nfs.v4.Nfs4Status;
-import io.wanopt.protocols.oncrpc.RpcRecord;
-import io.wanopt.protocols.oncrpc.RpcRecordFramer;
 import io.wanopt.proxy.follow.ReadAheadMessage.Outcome;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,6 +88,7 @@ final class ReadAheadSource {
     private final ByteBufAllocator allocator;
     private final FollowCounters counters;
     private final long maxWindow;
+    private final StorageSkip storageSkip;
     private final Map<ReplayableRead.Key, Stream> streams = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ReplayableRead.Key, Stream> eldest) {
@@ -111,13 +110,20 @@ final class ReadAheadSource {
     private boolean xidChosen;
     private int nextXid;
 
+    /** May answer a read-ahead READ without the server; says whether it did. */
+    @FunctionalInterface
+    interface StorageSkip {
+        boolean answered(ReplayableRead template, int xid, long offset, long count);
+    }
+
     ReadAheadSource(NfsConversation conversation, FollowedFlow flow, ByteBufAllocator allocator,
-            ProtocolSettings settings, FollowCounters counters) {
+            ProtocolSettings settings, FollowCounters counters, StorageSkip storageSkip) {
         this.conversation = conversation;
         this.flow = flow;
         this.allocator = allocator;
         this.counters = counters;
         this.maxWindow = settings.nfsReadAhead().maxWindow();
+        this.storageSkip = storageSkip;
     }
 
     /** Whether this appliance has read ahead on this flow. */
@@ -231,13 +237,13 @@ final class ReadAheadSource {
             xid = nextXid++;
         }
         byte[] payload = stream.template.payloadWith(xid, stream.nextIssue);
-        conversation.decode(Unpooled.wrappedBuffer(payload));
-        ByteBuf record = allocator.buffer(RpcRecord.FRAGMENT_HEADER_LENGTH + payload.length);
-        record.writeInt(RpcRecordFramer.LAST_FRAGMENT | payload.length);
-        record.writeBytes(payload);
-        flow.tell(new ReadAheadMessage.Call(payload));
-        flow.writeRecord(record);
         long count = stream.template.count();
+        flow.tell(new ReadAheadMessage.Call(payload));
+        if (storageSkip.answered(stream.template, xid, stream.nextIssue, count)) {
+            conversation.decode(Unpooled.wrappedBuffer(payload)); // its reply, given here, is decoded like the server's
+        } else {
+            OwnCalls.send(conversation, allocator, flow, payload);
+        }
         sent.put(xid, new Sent(stream, stream.nextIssue, count));
         stream.outstanding += count;
         sentBytes += count;

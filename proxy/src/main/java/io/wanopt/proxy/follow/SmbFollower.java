@@ -111,7 +111,7 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
                 }
                 encoding.stream(wire, position, offset - position, out);
                 fileData(wire, offset, length, identity(region.file(), region), region.fileOffset(), region.written(),
-                        out);
+                        List.of(), out);
                 position = offset + length;
             }
         }

@@ -437,7 +437,7 @@ final class Flow {
         }
         if (protocols.followNfs() && NfsFollower.startsRpcCall(first, protocols.nfsMaxRecordSize())) {
             nfs = new NfsFollower(lanIsClient, protocols, tunnel.alloc(), env.followCounters(), counters.sent, encoder,
-                    env.fileChunks(), new FollowerSide(), System::nanoTime);
+                    env.fileChunks(), env.smartReadMaps(), new FollowerSide(), System::nanoTime);
             follower = nfs;
             if (peerAnswersReadAhead) {
                 nfs.readAheadForPeer();
@@ -601,6 +601,11 @@ final class Flow {
                     abort("LAN write failed: " + f.cause().getMessage(), true);
                 }
             });
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executor.execute(task);
         }
 
         @Override

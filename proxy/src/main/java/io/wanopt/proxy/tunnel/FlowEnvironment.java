@@ -9,11 +9,13 @@ import io.wanopt.proxy.MemoryBudget;
 import io.wanopt.proxy.TrafficCounters;
 import io.wanopt.proxy.follow.FileChunkIndex;
 import io.wanopt.proxy.follow.FollowCounters;
+import io.wanopt.proxy.follow.SmartReadMaps;
 
 /**
  * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the two
  * halves of the memory cap (bytes in flight to peers, windows granted to peers), the LAN event
- * loops, the appliance's counters, and how protocols are followed (with the file chunks seen).
+ * loops, the appliance's counters, and how protocols are followed (with the file chunks seen and the
+ * VM disk maps built).
  */
 public record FlowEnvironment(
         ChunkStore store,
@@ -26,5 +28,6 @@ public record FlowEnvironment(
         TrafficCounters applianceCounters,
         ProtocolSettings protocols,
         FollowCounters followCounters,
-        FileChunkIndex fileChunks) {
+        FileChunkIndex fileChunks,
+        SmartReadMaps smartReadMaps) {
 }

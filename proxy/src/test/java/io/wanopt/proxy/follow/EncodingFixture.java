@@ -8,9 +8,11 @@ import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.cache.codec.LiteralCodec;
 import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.ChunkingSettings;
+import io.wanopt.config.SmartReadSettings;
 import io.wanopt.config.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,9 @@ final class EncodingFixture implements AutoCloseable {
     final List<EncodedBatch> batches = new ArrayList<>();
     final SegmentChunkStore store;
     final ChunkEncoder encoder;
+    /** SmartRead as an appliance has it by default: guest-free blocks kept. */
+    final SmartReadMaps smartReadMaps = new SmartReadMaps(new SmartReadSettings(SmartReadSettings.UnusedBlocks.KEEP,
+            List.of(), false, Duration.ofSeconds(30), 4), new FollowCounters());
 
     EncodingFixture(Path dir) throws IOException {
         store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
@@ -32,6 +37,7 @@ final class EncodingFixture implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        smartReadMaps.close();
         encoder.close();
         batches.forEach(batch -> batch.body().release());
         store.close();

@@ -5,14 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.wanopt.cache.ChunkId;
-import io.wanopt.cache.codec.ChunkDecoder;
-import io.wanopt.cache.codec.CodecCounters;
-import io.wanopt.cache.codec.DecodedBatch;
-import io.wanopt.cache.codec.EncodedBatch;
-import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.ProtocolSettings;
-import io.wanopt.config.StoreSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,22 +35,19 @@ class FollowerByteExactnessTest {
     @TempDir
     Path dir;
     private EncodingFixture fixture;
-    private SegmentChunkStore receiverStore;
-    private ChunkDecoder decoder;
+    private FarSide farSide;
     private final FollowCounters counters = new FollowCounters();
 
     @BeforeEach
     void start() throws IOException {
         fixture = new EncodingFixture(dir.resolve("sender"));
-        receiverStore = SegmentChunkStore.open(new StoreSettings(dir.resolve("receiver"), 1L << 30, 8 << 20, 16 << 20,
-                4 << 20));
-        decoder = new ChunkDecoder(receiverStore, receiverStore.peer("far", fixture.store.epoch()), new CodecCounters());
+        farSide = new FarSide(dir.resolve("receiver"), fixture);
     }
 
     @AfterEach
     void stop() throws IOException {
         fixture.close();
-        receiverStore.close();
+        farSide.close();
     }
 
     @Test
@@ -71,7 +61,7 @@ class FollowerByteExactnessTest {
             records.add(Nfs3Records.readReply(0x10 + i, Arrays.copyOfRange(data, i * 10_000, i * 10_000 + 70_000)));
         }
         assertByteExact(records, random, flow -> new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters,
-                fixture.codecCounters, fixture.encoder, new FileChunkIndex(64), flow, System::nanoTime));
+                fixture.codecCounters, fixture.encoder, new FileChunkIndex(64), fixture.smartReadMaps, flow, System::nanoTime));
     }
 
     @Test
@@ -113,34 +103,12 @@ class FollowerByteExactnessTest {
                 }
                 follower.lanInputEnded();
                 fixture.encoder.flush(fixture.batches);
-                assertArrayEquals(input, decodeAll(), "round " + round);
+                assertArrayEquals(input, farSide.decode(fixture.batches), "round " + round);
             } finally {
                 follower.close();
             }
         }
         assertTrue(counters.alignedBytes() > 0, "the well-formed stream was followed: " + counters);
-    }
-
-    private byte[] decodeAll() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (EncodedBatch batch : fixture.batches) {
-            DecodedBatch decoded;
-            try {
-                decoded = decoder.decode(batch.body(), 0);
-            } finally {
-                batch.body().release();
-            }
-            for (ChunkId id : List.copyOf(decoded.missing())) {
-                decoded.supply(id, batch.referenced().get(id), receiverStore);
-            }
-            ByteBuf lan = decoded.assemble(ByteBufAllocator.DEFAULT);
-            byte[] bytes = new byte[lan.readableBytes()];
-            lan.readBytes(bytes);
-            lan.release();
-            out.writeBytes(bytes);
-        }
-        fixture.batches.clear();
-        return out.toByteArray();
     }
 
     /** Changes a few bytes (lengths, offsets, anything), and sometimes cuts the stream or adds random bytes. */

@@ -7,8 +7,59 @@ import java.nio.charset.StandardCharsets;
 final class Nfs3Records {
 
     static final byte[] FILE_HANDLE = "vm-disk-handle-01".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DIRECTORY_HANDLE = "export-root-handle".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * What a regular file's {@code fattr3} (RFC 1813 §2.6) says of its version: size, mtime and ctime
+     * (whole seconds); the rest is fixed.
+     */
+    record Attributes(long size, int mtimeSeconds, int ctimeSeconds) {
+
+        /** The same file changed a second later. */
+        Attributes changed() {
+            return new Attributes(size, mtimeSeconds + 1, ctimeSeconds + 1);
+        }
+
+        /** {@code post_op_attr} with attributes: TRUE, then fattr3. */
+        private void putPostOp(ByteBuffer buffer) {
+            buffer.putInt(1);
+            buffer.putInt(1).putInt(0644).putInt(1).putInt(1000).putInt(1000); // type REG, mode, nlink, uid, gid
+            buffer.putLong(size).putLong(size); // size, used
+            buffer.putInt(0).putInt(0); // rdev
+            buffer.putLong(0x5eed).putLong(42); // fsid, fileid
+            buffer.putInt(mtimeSeconds).putInt(0); // atime, as mtime
+            buffer.putInt(mtimeSeconds).putInt(0); // mtime
+            buffer.putInt(ctimeSeconds).putInt(0); // ctime
+        }
+    }
 
     private Nfs3Records() {
+    }
+
+    /** CALL to NFSv3 LOOKUP (§3.3.3) of {@code name} in {@link #DIRECTORY_HANDLE} with AUTH_NONE. */
+    static byte[] lookupCall(int xid, String name) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer call = callHeader(xid, 3, 64 + nameBytes.length);
+        putOpaque(call, DIRECTORY_HANDLE);
+        putOpaque(call, nameBytes);
+        return record(call);
+    }
+
+    /**
+     * REPLY to LOOKUP, NFS3_OK: {@link #FILE_HANDLE} with its attributes (none when null), no
+     * directory attributes.
+     */
+    static byte[] lookupReply(int xid, Attributes attributes) {
+        ByteBuffer reply = acceptedReply(xid, 200);
+        reply.putInt(0);
+        putOpaque(reply, FILE_HANDLE);
+        if (attributes == null) {
+            reply.putInt(0);
+        } else {
+            attributes.putPostOp(reply);
+        }
+        reply.putInt(0);
+        return record(reply);
     }
 
     /** CALL to NFSv3 READ (§3.3.6) of {@link #FILE_HANDLE} with AUTH_NONE. */
@@ -51,12 +102,36 @@ final class Nfs3Records {
         return record(reply);
     }
 
+    /** REPLY to READ, NFS3_OK, with the file's attributes, count, eof, data. */
+    static byte[] readReply(int xid, Attributes attributes, byte[] data, boolean eof) {
+        ByteBuffer reply = acceptedReply(xid, 200 + data.length);
+        reply.putInt(0);
+        attributes.putPostOp(reply);
+        reply.putInt(data.length).putInt(eof ? 1 : 0);
+        putOpaque(reply, data);
+        return record(reply);
+    }
+
+    /** REPLY to READ with an error {@code status} (e.g. 5, NFS3ERR_IO) and no attributes. */
+    static byte[] readErrorReply(int xid, int status) {
+        ByteBuffer reply = acceptedReply(xid, 64);
+        reply.putInt(status).putInt(0);
+        return record(reply);
+    }
+
     /** REPLY, MSG_ACCEPTED, SUCCESS, NFS3_OK, no wcc data, count, FILE_SYNC, verifier. */
     static byte[] writeReply(int xid, int count) {
         ByteBuffer reply = ByteBuffer.allocate(64);
         reply.putInt(xid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
         reply.putInt(0).putInt(0).putInt(0).putInt(count).putInt(2).putLong(7);
         return record(reply);
+    }
+
+    /** REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS; the results follow. */
+    private static ByteBuffer acceptedReply(int xid, int resultsLength) {
+        ByteBuffer reply = ByteBuffer.allocate(24 + resultsLength);
+        reply.putInt(xid).putInt(1).putInt(0).putInt(0).putInt(0).putInt(0);
+        return reply;
     }
 
     private static ByteBuffer callHeader(int xid, int procedure, int argumentsLength) {

@@ -148,7 +148,7 @@ class NfsFollowerTest {
 
     private NfsFollower follower(boolean lanIsClient) {
         NfsFollower follower = new NfsFollower(lanIsClient, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters,
-                encoder, new FileChunkIndex(1024), new RecordingFlow(batches), System::nanoTime);
+                encoder, new FileChunkIndex(1024), fixture.smartReadMaps, new RecordingFlow(batches), System::nanoTime);
         followers.add(follower);
         return follower;
     }

@@ -240,14 +240,14 @@ class ReadAheadTest {
 
     private void serverSide() {
         follower = new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder,
-                new FileChunkIndex(1024), flow, () -> now);
+                new FileChunkIndex(1024), fixture.smartReadMaps, flow, () -> now);
         follower.readAheadForPeer();
     }
 
     /** Next to the client, whose first READ (block 0, XID 0x200) went to the server. */
     private void clientSide() {
         follower = new NfsFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder,
-                new FileChunkIndex(1024), flow, () -> now);
+                new FileChunkIndex(1024), fixture.smartReadMaps, flow, () -> now);
         fromLan(OPENING_READ);
     }
 

@@ -6,6 +6,8 @@ import io.wanopt.cache.codec.EncodedBatch;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** A flow for follower tests: keeps what the follower sent, wrote and told, in order. */
 final class RecordingFlow implements FollowedFlow {
@@ -21,7 +23,11 @@ final class RecordingFlow implements FollowedFlow {
     long took;
     /** Bytes held under the memory cap now. */
     long held;
+    /** The memory cap: {@link #tryHold} refuses what would go over it. */
+    long holdCap = Long.MAX_VALUE;
     boolean acceptsRecords = true;
+    /** Tasks handed to the flow's event loop, run by {@link #runTasks}. */
+    final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
     RecordingFlow(List<EncodedBatch> batches) {
         this.batches = batches;
@@ -56,6 +62,9 @@ final class RecordingFlow implements FollowedFlow {
 
     @Override
     public boolean tryHold(long bytes) {
+        if (held + bytes > holdCap) {
+            return false;
+        }
         held += bytes;
         return true;
     }
@@ -68,6 +77,18 @@ final class RecordingFlow implements FollowedFlow {
     @Override
     public void tell(ReadAheadMessage message) {
         told.add(message);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+    }
+
+    /** Runs the tasks handed to the event loop so far, as the event loop would. */
+    void runTasks() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
     }
 
     @Override

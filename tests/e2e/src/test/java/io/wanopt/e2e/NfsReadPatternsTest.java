@@ -2,6 +2,8 @@ package io.wanopt.e2e;
 
 import static io.wanopt.e2e.RealServerSetup.assertSameContent;
 import static io.wanopt.e2e.RealServerSetup.wanBytes;
+import static io.wanopt.e2e.TestBytes.randomBytes;
+import static io.wanopt.e2e.TestBytes.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,11 +28,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.IntSupplier;
@@ -362,19 +361,6 @@ class NfsReadPatternsTest {
         }
     }
 
-    private static byte[] randomBytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     private static double secondsSince(long begin) {
         return (System.nanoTime() - begin) / 1e9;

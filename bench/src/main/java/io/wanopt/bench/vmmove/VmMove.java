@@ -52,8 +52,11 @@ import java.util.stream.Stream;
  * bytes of zstd -3; writes a Markdown table and a PNG chart.
  *
  * <p>Per link and protocol the appliances start with empty dictionaries, then move the first
- * version (cold), the next version and a clone, in that order, as an admin would. The copy
- * without wanopt depends only on file, protocol and link, so it runs once for each.
+ * version (cold), the next version, a clone and the first version again (re-copy), in that order, as
+ * an admin would. The copy without wanopt depends only on file, protocol and link, so it runs once for
+ * each (the re-copy's is the first version's). With {@code --smartread} each protocol is also moved
+ * through appliances with {@code smartread.unused-blocks = zero}, checked against the file with its
+ * guest-free blocks zeroed.
  *
  * <p>With {@code --read-ahead} it measures NFS read-ahead instead (issue 4): the first version read
  * by nfs-cp over NFSv3 and NFSv4 without wanopt, and through wanopt with read-ahead off and on, each
@@ -120,7 +123,7 @@ public final class VmMove {
             + " read-ahead) at 10mbit/140ms and any --links given\n"
             + "  --smb-latency: only SMB round trips (smbclient from Samba with 8 MiB and with 64 KiB reads: plain,"
             + " wanopt cold and warm) at 10mbit/140ms and any --links given\n"
-            + "  --smartread: NFS moves also through wanopt with smartread.unused-blocks = zero (free blocks as zeros)";
+            + "  --smartread: moves also through wanopt with smartread.unused-blocks = zero (free blocks as zeros)";
 
     private final Path repo;
     private final Path work;
@@ -331,7 +334,7 @@ public final class VmMove {
                             : new NfsMover(nfs, NfsClient.Version.V3, COPY_TIMEOUT);
                     plain(link, profile, protocol, mover, files);
                     withWanopt(link, profile, protocol, mover, files, DEFAULT_WANOPT);
-                    if (options.smartRead() && protocol.equals(MoveResult.NFS)) {
+                    if (options.smartRead()) {
                         withWanopt(link, profile, protocol, mover, files, SMARTREAD_WANOPT);
                     }
                 }

@@ -14,6 +14,7 @@ import io.wanopt.protocols.nfs.v3.WccData;
 import io.wanopt.protocols.nfs.v3.Write3Res;
 import io.wanopt.protocols.nfs.v4.Compound4Args;
 import io.wanopt.protocols.nfs.v4.Compound4Res;
+import io.wanopt.protocols.nfs.v4.Fattr4;
 import io.wanopt.protocols.nfs.v4.CompoundFileFlow;
 import io.wanopt.protocols.nfs.v4.Nfs4ArgOp;
 import io.wanopt.protocols.nfs.v4.Nfs4Op;
@@ -44,7 +45,8 @@ public final class FileChanges {
             Nfs4Op.RESTOREFH, Nfs4Op.SAVEFH, Nfs4Op.SECINFO, Nfs4Op.SEQUENCE, Nfs4Op.VERIFY);
 
     /**
-     * A file's version as a reply showed it: NFSv3 mtime and ctime, or the NFSv4 change attribute;
+     * A file's version as a reply showed it: NFSv3 mtime and ctime, or the NFSv4 change attribute and
+     * time_modify and time_metadata (as many of them as the reply carried);
      * with its size (null when the reply did not say).
      */
     public record Version(FileHandle file, NfsTime mtime, NfsTime ctime, Long change, Long size) {
@@ -95,13 +97,22 @@ public final class FileChanges {
         } else if (result instanceof Compound4Res compound) {
             for (CompoundFileFlow.Step step : CompoundFileFlow.of(compound).steps()) {
                 if (step.result() instanceof Nfs4ResOp.Getattr getattr && getattr.attributes() != null
-                        && getattr.attributes().change() != null && step.currentFh() != null) {
-                    found.add(new Version(step.currentFh(), null, null, getattr.attributes().change(),
-                            getattr.attributes().size()));
+                        && step.currentFh() != null && shows(getattr.attributes())) {
+                    Fattr4 attributes = getattr.attributes();
+                    found.add(new Version(step.currentFh(), attributes.timeModify(), attributes.timeMetadata(),
+                            attributes.change(), attributes.size()));
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * Whether NFSv4 attributes show a version: the change attribute, or (for clients that never ask
+     * for it, such as libnfs) both time_modify and time_metadata, like NFSv3's mtime and ctime.
+     */
+    private static boolean shows(Fattr4 attributes) {
+        return attributes.change() != null || (attributes.timeModify() != null && attributes.timeMetadata() != null);
     }
 
     private static boolean readOnly(Nfs4ArgOp operation) {

@@ -70,28 +70,65 @@ public final class SmartReadMaps implements AutoCloseable {
     }
 
     /**
+     * Takes {@code version} to be mapped by the caller, unless it is known already (mapped, tried, or
+     * being mapped); the caller then says what came of it with {@link #mapped}. Returns whether it did.
+     */
+    synchronized boolean claim(Object version) {
+        if (maps.containsKey(version)) {
+            return false;
+        }
+        maps.put(version, new Entry());
+        return true;
+    }
+
+    /** Gives back {@code version}, claimed and not mapped: another flow may map it. */
+    synchronized void unclaim(Object version) {
+        Entry entry = maps.get(version);
+        if (entry != null && entry.map == null) {
+            maps.remove(version);
+        }
+    }
+
+    /**
+     * What came of mapping {@code version} of the file {@code name}, claimed before: its map, or null
+     * and why not. Counted and logged.
+     */
+    void mapped(Object version, String name, FileUsageMap map, String whyNot) {
+        synchronized (this) {
+            Entry entry = maps.get(version);
+            if (entry != null) {
+                entry.map = map;
+            }
+        }
+        counters.smartReadMapped(map != null);
+        if (map != null) {
+            LOG.info(() -> String.format("smartread: mapped %s (%s, %s): %d of %d bytes guest-free%s", name,
+                    map.layout(), map.disk().scheme(), map.freeBytes(), map.fileSize(),
+                    map.inUseNotes().isEmpty() ? "" : "; counted in use: " + String.join("; ", map.inUseNotes())));
+        } else {
+            LOG.info(() -> "smartread: " + name + " not mapped, its data crosses as it is: " + whyNot);
+        }
+    }
+
+    /**
      * Maps {@code version} of the file {@code name} from {@code source} on a worker thread, unless it is
      * known already; {@code done} then gets the map (null when there is none) on that thread, and
      * {@code source} is closed. Returns whether a build started.
      */
     boolean build(Object version, String name, RandomAccessSource source, Consumer<FileUsageMap> done) {
-        Entry entry;
-        synchronized (this) {
-            if (maps.containsKey(version)) {
-                return false;
-            }
-            entry = new Entry();
-            maps.put(version, entry);
+        if (!claim(version)) {
+            return false;
         }
         try {
             builders.execute(() -> {
                 FileUsageMap map = null;
-                try {
-                    map = read(name, source);
+                String whyNot = "the map's reader failed";
+                try (source) {
+                    map = FileUsageMap.read(source, name);
+                } catch (IOException | UnsupportedFormatException | MalformedInputException e) {
+                    whyNot = e.getMessage();
                 } finally {
-                    synchronized (this) {
-                        entry.map = map;
-                    }
+                    mapped(version, name, map, whyNot);
                     done.accept(map); // also after a bug in a parser: the flow holds replies until then
                 }
             });
@@ -101,21 +138,6 @@ public final class SmartReadMaps implements AutoCloseable {
                 maps.remove(version);
             }
             return false;
-        }
-    }
-
-    private FileUsageMap read(String name, RandomAccessSource source) {
-        try (source) {
-            FileUsageMap map = FileUsageMap.read(source, name);
-            counters.smartReadMapped(true);
-            LOG.info(() -> String.format("smartread: mapped %s (%s, %s): %d of %d bytes guest-free%s", name,
-                    map.layout(), map.disk().scheme(), map.freeBytes(), map.fileSize(),
-                    map.inUseNotes().isEmpty() ? "" : "; counted in use: " + String.join("; ", map.inUseNotes())));
-            return map;
-        } catch (IOException | UnsupportedFormatException | MalformedInputException e) {
-            counters.smartReadMapped(false);
-            LOG.info(() -> "smartread: " + name + " not mapped, its data crosses as it is: " + e.getMessage());
-            return null;
         }
     }
 

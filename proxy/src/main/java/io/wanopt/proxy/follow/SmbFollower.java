@@ -7,6 +7,8 @@ import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.protocols.MalformedInputException;
+import io.wanopt.protocols.disk.ByteRange;
+import io.wanopt.protocols.smb.CreateResponse;
 import io.wanopt.protocols.smb.DirectTcpFramer;
 import io.wanopt.protocols.smb.FrameContent;
 import io.wanopt.protocols.smb.FrameKind;
@@ -27,7 +29,9 @@ import java.util.List;
  * Follows SMB2/3 on one flow ([MS-SMB2]), so that READ response and WRITE request data reaches the
  * encoder cut at multiples of its file offset, with the SMB headers as stream bytes around it: the
  * same file block gives the same chunk whatever message, MessageId, read size or offset carried it.
- * No byte is changed, so signatures stay valid: signed sessions are deduplicated like any other.
+ * No byte is changed, so signatures stay valid: signed sessions are deduplicated like any other
+ * (but with {@code smartread.unused-blocks = zero}: guest-free blocks of VM disks then cross as zeros,
+ * {@link SmbSmartRead}).
  * Encrypted (transform header) and compressed frames, SMB1 and anything else cross as generic stream
  * bytes and are counted.
  *
@@ -45,16 +49,19 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
     private static final int DIRECT_TCP_MESSAGE = 0;
 
     private final SmbConversation conversation = new SmbConversation(SmbLimits.defaults());
+    /** Next to the server: zeroes the guest-free blocks of VM disks where configured. */
+    private final SmbSmartRead smartRead;
 
     /**
      * @param lanIsClient whether the LAN side of the flow is the client (the flow was accepted here)
      */
     public SmbFollower(boolean lanIsClient, ProtocolSettings settings, ByteBufAllocator allocator,
             FollowCounters counters, CodecCounters sent, ChunkEncoder encoder, FileChunkIndex fileChunks,
-            FollowedFlow flow) {
+            SmartReadMaps smartReadMaps, FollowedFlow flow) {
         super(lanIsClient, allocator, counters, sent, encoder,
                 new FileAlignedEncoding(encoder, fileChunks, counters, settings.fileChunkSize()), flow,
                 new DirectTcpFramer(settings.smbMaxFrameSize()), new DirectTcpFramer(settings.smbMaxFrameSize()));
+        this.smartRead = lanIsClient ? null : new SmbSmartRead(smartReadMaps, flow, counters, files);
     }
 
     /** Whether {@code first} (a client's first bytes, not consumed) start a Direct TCP frame of SMB2 or SMB1. */
@@ -91,7 +98,27 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
 
     @Override
     protected void observedToLan(SmbFrame frame) {
-        decode(frame);
+        FrameContent content = decode(frame);
+        if (smartRead == null) {
+            return;
+        }
+        if (content instanceof Smb2Compound compound) {
+            for (Smb2Message message : compound.messages()) {
+                if (message instanceof Smb2Request request) {
+                    smartRead.request(request.header().command());
+                }
+            }
+        } else {
+            smartRead.request(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        if (smartRead != null) {
+            smartRead.close();
+        }
     }
 
     /** Header bytes as stream bytes, file data in file-aligned chunks, in wire order. */
@@ -101,6 +128,13 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
         ByteBuf wire = frame.wire();
         int position = 0;
         if (content instanceof Smb2Compound compound) {
+            if (smartRead != null) {
+                for (Smb2Message message : compound.messages()) {
+                    if (message instanceof Smb2Response response && response.body() instanceof CreateResponse create) {
+                        smartRead.created(create, response.file());
+                    }
+                }
+            }
             List<SmbFileData> regions = new ArrayList<>(compound.fileData());
             regions.sort(Comparator.comparingInt(region -> region.data().offset()));
             for (SmbFileData region : regions) {
@@ -110,8 +144,10 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
                     continue;
                 }
                 encoding.stream(wire, position, offset - position, out);
-                fileData(wire, offset, length, identity(region.file(), region), region.fileOffset(), region.written(),
-                        List.of(), out);
+                Object file = identity(region.file(), region);
+                List<ByteRange> zeroed = smartRead == null ? List.of()
+                        : smartRead.zeroed(region, file, wire, wire.readerIndex() + offset, length);
+                fileData(wire, offset, length, file, region.fileOffset(), region.written(), zeroed, out);
                 position = offset + length;
             }
         }

@@ -453,7 +453,7 @@ final class Flow {
             }
         } else if (protocols.followSmb() && SmbFollower.startsSmb(first)) {
             follower = new SmbFollower(lanIsClient, protocols, tunnel.alloc(), env.followCounters(), counters.sent,
-                    encoder, env.fileChunks(), new FollowerSide());
+                    encoder, env.fileChunks(), env.smartReadMaps(), new FollowerSide());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.wanopt.proxy.follow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.wanopt.cache.ChunkId;
@@ -16,16 +18,38 @@ import java.util.List;
 
 /**
  * The far appliance for follower tests: its own chunk store in {@code dir} and a decoder for what an
- * {@link EncodingFixture}'s encoder sent, giving back the LAN bytes the batches carry.
+ * {@link EncodingFixture}'s encoder sent, giving back the LAN bytes the batches carry; a test says what
+ * those should be with {@link #expect} and checks with {@link #assertGotExpected}.
  */
 final class FarSide implements AutoCloseable {
 
     private final SegmentChunkStore store;
     private final ChunkDecoder decoder;
+    private final EncodingFixture sender;
+    private final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     FarSide(Path dir, EncodingFixture sender) throws IOException {
+        this.sender = sender;
         store = SegmentChunkStore.open(new StoreSettings(dir, 1L << 30, 8 << 20, 16 << 20, 4 << 20));
         decoder = new ChunkDecoder(store, store.peer("far", sender.store.epoch()), new CodecCounters());
+    }
+
+    /** The far side should get {@code bytes} after what was expected before. */
+    void expect(byte[] bytes) {
+        expected.writeBytes(bytes);
+    }
+
+    /** Bytes expected so far. */
+    int expectedBytes() {
+        return expected.size();
+    }
+
+    /** Flushes the sender's encoder and checks that all it sent decodes to exactly the bytes expected so far. */
+    void assertGotExpected() throws IOException {
+        sender.encoder.flush(sender.batches);
+        received.writeBytes(decode(sender.batches));
+        assertArrayEquals(expected.toByteArray(), received.toByteArray());
     }
 
     /** Decodes {@code batches} in order, releasing and removing them; the bytes they carry. */

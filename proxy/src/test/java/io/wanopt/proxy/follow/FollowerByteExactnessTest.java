@@ -76,7 +76,7 @@ class FollowerByteExactnessTest {
             messages.add(frames.readResponse(Arrays.copyOfRange(data, i * 6_000, i * 6_000 + 60_000)));
         }
         assertByteExact(messages, random, flow -> new SmbFollower(true, SETTINGS, ByteBufAllocator.DEFAULT, counters,
-                fixture.codecCounters, fixture.encoder, new FileChunkIndex(64), flow));
+                fixture.codecCounters, fixture.encoder, new FileChunkIndex(64), fixture.smartReadMaps, flow));
     }
 
     /**

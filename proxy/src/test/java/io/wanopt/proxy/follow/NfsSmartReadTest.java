@@ -2,10 +2,8 @@ package io.wanopt.proxy.follow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,22 +12,14 @@ import io.wanopt.config.ProtocolSettings;
 import io.wanopt.config.SmartReadSettings;
 import io.wanopt.config.SmartReadSettings.Rule;
 import io.wanopt.config.SmartReadSettings.UnusedBlocks;
-import io.wanopt.protocols.disk.ByteRange;
-import io.wanopt.protocols.disk.FileSource;
 import io.wanopt.protocols.disk.FileUsageMap;
-import io.wanopt.protocols.disk.UnsupportedFormatException;
 import io.wanopt.proxy.follow.Nfs3Records.Attributes;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NfsSmartReadTest {
 
     private static final int CHUNK_SIZE = 32 * 1024;
-    private static final int DISK_SIZE = 8 << 20;
-    private static final int PARTITION_OFFSET = 1 << 20;
+    private static final int DISK_SIZE = Ext4FlatExtent.SIZE;
     private static final int READ_SIZE = 1 << 20;
     private static final String DISK_NAME = "disk-flat.vmdk";
     private static final ProtocolSettings SETTINGS = new ProtocolSettings(CHUNK_SIZE, 1024, true, 4 << 20, 64,
@@ -57,7 +46,6 @@ class NfsSmartReadTest {
             Duration.ofSeconds(30), 4);
     /** The map's worker thread gets this long to finish, driven by the test. */
     private static final long MAP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long COMMAND_TIMEOUT_SECONDS = 60;
     private static final int LOOKUP_XID = 0x100;
     private static final int OWN_XID_DISTANCE = 0xC000_0000;
     private static final Attributes VERSION = new Attributes(DISK_SIZE, 1_700_000_000, 1_700_000_000);
@@ -65,10 +53,8 @@ class NfsSmartReadTest {
     @TempDir
     Path dir;
     private final FollowCounters counters = new FollowCounters();
-    private EncodingFixture fixture;
-    private FarSide farSide;
+    private SmartReadFixture setup;
     private RecordingFlow flow;
-    private SmartReadMaps maps;
     private NfsFollower follower;
     /** The bytes mkfs.ext4 was run on. */
     private byte[] pattern;
@@ -76,18 +62,16 @@ class NfsSmartReadTest {
     private byte[] disk;
     /** {@link #disk} with its guest-free ranges zeroed: what the far side should get. */
     private byte[] zeroedDisk;
-    private List<ByteRange> free;
-    /** What the far side should decode, in order. */
-    private final ByteArrayOutputStream farExpected = new ByteArrayOutputStream();
     private int nextXid = LOOKUP_XID;
     private int ownReadsAnswered;
 
     @BeforeEach
     void start() throws Exception {
-        makeDisk();
-        fixture = new EncodingFixture(dir.resolve("sender"));
-        farSide = new FarSide(dir.resolve("receiver"), fixture);
-        flow = new RecordingFlow(fixture.batches);
+        setup = new SmartReadFixture(dir, DISK_NAME);
+        pattern = setup.extent.pattern();
+        disk = setup.extent.bytes();
+        zeroedDisk = setup.extent.zeroed();
+        flow = new RecordingFlow(setup.sender.batches);
     }
 
     @AfterEach
@@ -97,11 +81,9 @@ class NfsSmartReadTest {
             flow.runTasks(); // map reads asked for after the close are refused, which ends the worker's build
             assertEquals(0, flow.held, "held replies are given back to the memory cap");
         }
-        if (maps != null) {
-            maps.close();
+        if (setup != null) {
+            setup.close();
         }
-        fixture.close();
-        farSide.close();
     }
 
     @Test
@@ -122,14 +104,14 @@ class NfsSmartReadTest {
         assertEquals(LOOKUP_XID + OWN_XID_DISTANCE, xid(flow.records.get(0)), "own XIDs start at the client's first");
         assertEquals(encodedBefore + firstReply.length, encodedSoFar(),
                 "the held reply went on, the map reads' replies did not");
-        expectFar(Nfs3Records.readReply(xid, VERSION, slice(zeroedDisk, 0), false));
+        setup.farSide.expect(Nfs3Records.readReply(xid, VERSION, slice(zeroedDisk, 0), false));
 
         for (int offset = READ_SIZE; offset < DISK_SIZE; offset += READ_SIZE) {
             clientRead(offset, VERSION, disk, zeroedDisk);
             assertEquals(0, flow.held, "a mapped version's replies are not held");
         }
-        assertFarSideGotWhatWasExpected();
-        assertEquals(totalFree(), counters.freeBytesZeroed());
+        setup.farSide.assertGotExpected();
+        assertEquals(setup.extent.freeBytes(), counters.freeBytesZeroed());
         assertEquals(1, counters.smartReadMaps());
         assertEquals((long) ownReadsAnswered * READ_SIZE, counters.smartReadMapReadBytes());
         assertTrue(flow.failures.isEmpty(), flow.failures.toString());
@@ -137,13 +119,13 @@ class NfsSmartReadTest {
 
     @Test
     void withGuestFreeBlocksKeptTheDiskCrossesAsItIsWithoutReadsOfTheAppliancesOwn() throws IOException {
-        follower = follower(fixture.smartReadMaps);
+        follower = follower(setup.sender.smartReadMaps);
         lookUpDisk(VERSION);
         for (int offset = 0; offset < DISK_SIZE; offset += READ_SIZE) {
             clientRead(offset, VERSION, disk, disk);
             assertEquals(0, flow.held);
         }
-        assertFarSideGotWhatWasExpected();
+        setup.farSide.assertGotExpected();
         assertTrue(flow.records.isEmpty(), "no READs of the appliance's own");
         assertTrue(flow.tasks.isEmpty(), "no map asked for reads");
         assertEquals(0, counters.freeBytesZeroed());
@@ -157,7 +139,7 @@ class NfsSmartReadTest {
         int xid = readCall(0);
         fromServer(Nfs3Records.readReply(xid, VERSION, slice(disk, 0), false));
         driveMapUntil(() -> flow.held == 0, disk, VERSION);
-        expectFar(Nfs3Records.readReply(xid, VERSION, slice(zeroedDisk, 0), false));
+        setup.farSide.expect(Nfs3Records.readReply(xid, VERSION, slice(zeroedDisk, 0), false));
         long zeroedOfFirstRead = counters.freeBytesZeroed();
 
         // The guest rewrote the disk: its old free blocks now hold data; the new version has no file system.
@@ -167,9 +149,9 @@ class NfsSmartReadTest {
         byte[] reply = Nfs3Records.readReply(xid, rewritten, slice(pattern, offset), offset + READ_SIZE == DISK_SIZE);
         fromServer(reply);
         driveMapUntil(() -> flow.held == 0, pattern, rewritten);
-        expectFar(reply);
+        setup.farSide.expect(reply);
 
-        assertFarSideGotWhatWasExpected();
+        setup.farSide.assertGotExpected();
         assertEquals(zeroedOfFirstRead, counters.freeBytesZeroed());
         assertEquals(2, counters.smartReadMaps(), "the new version was mapped on its own");
     }
@@ -182,8 +164,8 @@ class NfsSmartReadTest {
         byte[] reply = Nfs3Records.readReply(xid, VERSION, slice(disk, 0), false);
         fromServer(reply);
         driveMapUntil(() -> flow.held == 0, (ownXid, offset) -> Nfs3Records.readErrorReply(ownXid, 5)); // NFS3ERR_IO
-        expectFar(reply);
-        assertFarSideGotWhatWasExpected();
+        setup.farSide.expect(reply);
+        setup.farSide.assertGotExpected();
         assertEquals(1, counters.smartReadMapFailures());
         assertEquals(0, counters.freeBytesZeroed());
     }
@@ -215,7 +197,7 @@ class NfsSmartReadTest {
         assertEquals(firstReply.length + secondReply.length, flow.held);
         follower.close();
         assertEquals(0, flow.held);
-        assertEquals(farExpected.size(), encodedSoFar(),
+        assertEquals(setup.farSide.expectedBytes(), encodedSoFar(),
                 "nothing held was sent, neither before nor after the close");
     }
 
@@ -227,27 +209,26 @@ class NfsSmartReadTest {
         toServer(Nfs3Records.lookupCall(LOOKUP_XID, DISK_NAME));
         byte[] lookup = Nfs3Records.lookupReply(LOOKUP_XID, null);
         fromServer(lookup);
-        expectFar(lookup);
+        setup.farSide.expect(lookup);
         int first = readCall(0);
         int second = readCall(READ_SIZE);
         byte[] firstReply = Nfs3Records.readReply(first, slice(disk, 0));
         byte[] secondReply = Nfs3Records.readReply(second, VERSION, slice(disk, READ_SIZE), false);
         fromServer(firstReply, secondReply); // the second starts the map; it cannot be held
-        expectFar(firstReply);
-        expectFar(secondReply);
-        assertFarSideGotWhatWasExpected();
+        setup.farSide.expect(firstReply);
+        setup.farSide.expect(secondReply);
+        setup.farSide.assertGotExpected();
     }
 
     // ---- helpers ----
 
     private void start(SmartReadSettings settings) {
-        maps = new SmartReadMaps(settings, counters);
-        follower = follower(maps);
+        follower = follower(setup.maps(settings, counters));
     }
 
     private NfsFollower follower(SmartReadMaps smartReadMaps) {
-        return new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, fixture.codecCounters,
-                fixture.encoder, new FileChunkIndex(1024), smartReadMaps, flow, System::nanoTime);
+        return new NfsFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, setup.sender.codecCounters,
+                setup.sender.encoder, new FileChunkIndex(1024), smartReadMaps, flow, System::nanoTime);
     }
 
     /** The client looks up the disk, whose attributes the reply shows. */
@@ -255,7 +236,7 @@ class NfsSmartReadTest {
         toServer(Nfs3Records.lookupCall(LOOKUP_XID, DISK_NAME));
         byte[] reply = Nfs3Records.lookupReply(LOOKUP_XID, attributes);
         fromServer(reply);
-        expectFar(reply);
+        setup.farSide.expect(reply);
     }
 
     /** The client's READ of {@link #READ_SIZE} bytes at {@code offset} goes to the server; its XID. */
@@ -270,7 +251,7 @@ class NfsSmartReadTest {
         int xid = readCall(offset);
         boolean eof = offset + READ_SIZE == DISK_SIZE;
         fromServer(Nfs3Records.readReply(xid, attributes, slice(served, offset), eof));
-        expectFar(Nfs3Records.readReply(xid, attributes, slice(crossing, offset), eof));
+        setup.farSide.expect(Nfs3Records.readReply(xid, attributes, slice(crossing, offset), eof));
     }
 
     /** The server's reply to a READ of the appliance's own. */
@@ -337,19 +318,10 @@ class NfsSmartReadTest {
         bytes.release();
     }
 
-    private void expectFar(byte[] bytes) {
-        farExpected.writeBytes(bytes);
-    }
-
     /** LAN bytes the encoder took so far (it counts them as it cuts, so what it has is cut first). */
     private long encodedSoFar() {
-        fixture.encoder.flush(fixture.batches);
-        return fixture.codecCounters.get(Kind.LAN_BYTES);
-    }
-
-    private void assertFarSideGotWhatWasExpected() throws IOException {
-        fixture.encoder.flush(fixture.batches);
-        assertArrayEquals(farExpected.toByteArray(), farSide.decode(fixture.batches));
+        setup.sender.encoder.flush(setup.sender.batches);
+        return setup.sender.codecCounters.get(Kind.LAN_BYTES);
     }
 
     private static byte[] slice(byte[] file, int offset) {
@@ -360,19 +332,12 @@ class NfsSmartReadTest {
         return ByteBuffer.wrap(record).getInt(4);
     }
 
-    private long totalFree() {
-        return free.stream().mapToLong(ByteRange::length).sum();
-    }
-
     /** The offset of the read of {@link #READ_SIZE} bytes that holds the most guest-free bytes. */
     private int mostFreeRead() {
         int best = 0;
         long bestFree = -1;
         for (int offset = 0; offset < DISK_SIZE; offset += READ_SIZE) {
-            long within = 0;
-            for (ByteRange range : free) {
-                within += Math.max(0, Math.min(range.end(), offset + READ_SIZE) - Math.max(range.offset(), offset));
-            }
+            long within = setup.extent.freeWithin(offset, READ_SIZE);
             if (within > bestFree) {
                 best = offset;
                 bestFree = within;
@@ -380,69 +345,5 @@ class NfsSmartReadTest {
         }
         assertTrue(bestFree > 0);
         return best;
-    }
-
-    /**
-     * A guest disk of {@link #DISK_SIZE} non-zero bytes with an MBR whose one partition, from 1 MiB,
-     * holds an ext4 file system with one file, made without discard so that its free blocks keep those
-     * bytes; its free ranges as {@link FileUsageMap} reads them. Mapping it takes reads at two offsets.
-     */
-    private void makeDisk() throws IOException, InterruptedException, UnsupportedFormatException {
-        Path mkfs = Path.of("/usr/sbin/mkfs.ext4");
-        if (!Files.isExecutable(mkfs)) {
-            mkfs = Path.of("/sbin/mkfs.ext4");
-        }
-        assumeTrue(Files.isExecutable(mkfs), "mkfs.ext4 is not installed");
-        Random random = new Random(17);
-        pattern = new byte[DISK_SIZE];
-        for (int i = 0; i < pattern.length; i++) {
-            pattern[i] = (byte) (1 + random.nextInt(255));
-        }
-        Path image = dir.resolve(DISK_NAME);
-        Files.write(image, withPartition(pattern));
-        Path tree = Files.createDirectories(dir.resolve("tree"));
-        byte[] guestFile = new byte[1 << 20];
-        random.nextBytes(guestFile);
-        Files.write(tree.resolve("guest-file.bin"), guestFile);
-        run(mkfs.toString(), "-F", "-q", "-E", "nodiscard,offset=" + PARTITION_OFFSET, "-b", "4096", "-d",
-                tree.toString(), image.toString(), (DISK_SIZE - PARTITION_OFFSET) / 1024 + "k");
-        disk = Files.readAllBytes(image);
-        try (FileSource source = FileSource.open(image)) {
-            free = FileUsageMap.read(source, DISK_NAME).free();
-        }
-        zeroedDisk = disk.clone();
-        for (ByteRange range : free) {
-            Arrays.fill(zeroedDisk, (int) range.offset(), (int) range.end(), (byte) 0);
-        }
-        assertTrue(totalFree() > DISK_SIZE / 4 && totalFree() < DISK_SIZE, "free bytes: " + totalFree());
-        assertFalse(Arrays.equals(disk, zeroedDisk), "the free blocks hold the pattern");
-    }
-
-    /** {@code disk} with an MBR (sector 0) of one Linux partition from {@link #PARTITION_OFFSET} to the end. */
-    private static byte[] withPartition(byte[] disk) {
-        byte[] withTable = disk.clone();
-        ByteBuffer entry = ByteBuffer.wrap(withTable, 446, 16).order(ByteOrder.LITTLE_ENDIAN);
-        entry.put((byte) 0).put(new byte[3]).put((byte) 0x83).put(new byte[3]); // not bootable, no CHS, Linux
-        entry.putInt(PARTITION_OFFSET / 512).putInt((DISK_SIZE - PARTITION_OFFSET) / 512);
-        Arrays.fill(withTable, 446 + 16, 510, (byte) 0); // no other partitions
-        withTable[510] = 0x55;
-        withTable[511] = (byte) 0xAA;
-        return withTable;
-    }
-
-    private void run(String... command) throws IOException, InterruptedException {
-        Path log = dir.resolve("command.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        boolean exited = process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        if (!exited || process.exitValue() != 0) {
-            List<String> lines = Files.readAllLines(log);
-            throw new IOException(String.join(" ", command)
-                    + (exited ? " exited with " + process.exitValue() : " timed out after " + COMMAND_TIMEOUT_SECONDS + " s")
-                    + ": " + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
-        }
     }
 }

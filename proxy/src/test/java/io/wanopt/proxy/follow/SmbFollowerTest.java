@@ -58,7 +58,7 @@ class SmbFollowerTest {
         batches = fixture.batches;
         flow = new RecordingFlow(batches);
         follower = new SmbFollower(false, SETTINGS, ByteBufAllocator.DEFAULT, counters, codecCounters, encoder,
-                new FileChunkIndex(1024), flow);
+                new FileChunkIndex(1024), fixture.smartReadMaps, flow);
     }
 
     @AfterEach

@@ -8,5 +8,5 @@ package io.wanopt.protocols.smb;
 public sealed interface Smb2Body permits NegotiateRequest, NegotiateResponse, SessionSetupRequest,
         SessionSetupResponse, TreeConnectRequest, TreeConnectResponse, CreateRequest, CreateResponse, ReadRequest,
         ReadResponse, WriteRequest, WriteResponse, CloseRequest, CloseResponse, ErrorResponse, InterimResponse,
-        NotUnderstood {
+        IoctlRequest, NotUnderstood {
 }

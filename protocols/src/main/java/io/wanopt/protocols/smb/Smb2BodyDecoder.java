@@ -26,7 +26,10 @@ final class Smb2BodyDecoder {
             Smb2Command.CREATE, new Codec(CreateRequest::read, CreateResponse::read),
             Smb2Command.READ, new Codec((m, l) -> ReadRequest.read(m), (m, l) -> ReadResponse.read(m)),
             Smb2Command.WRITE, new Codec((m, l) -> WriteRequest.read(m), (m, l) -> WriteResponse.read(m)),
-            Smb2Command.CLOSE, new Codec((m, l) -> CloseRequest.read(m), (m, l) -> CloseResponse.read(m)));
+            Smb2Command.CLOSE, new Codec((m, l) -> CloseRequest.read(m), (m, l) -> CloseResponse.read(m)),
+            // Requests only, for their CtlCode: the responses carry nothing this package follows.
+            Smb2Command.IOCTL, new Codec((m, l) -> IoctlRequest.read(m),
+                    (m, l) -> new NotUnderstood(NotUnderstood.Reason.NOT_FOLLOWED, "IOCTL response")));
 
     /**
      * Commands whose successful response also has StructureSize 9, so that size alone does not mark the

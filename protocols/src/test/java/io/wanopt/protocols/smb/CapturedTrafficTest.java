@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Real smbclient ↔ Samba connections (src/test/resources/smb/README.md) through the whole decoding path. */
@@ -130,6 +132,24 @@ class CapturedTrafficTest {
                 && n.detail().equals("QUERY_DIRECTORY response")));
     }
 
+    private static final int FSCTL_DFS_GET_REFERRALS = 0x0006_0194;
+    private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x0014_0204;
+
+    @Test
+    void ioctlRequestsSayWhatTheyDo() {
+        List<SmbCapture.Decoded> decoded = SmbCapture.load("smb210-get-put.txt")
+                .replay(new SmbConversation(SmbLimits.defaults()));
+        List<IoctlRequest> ioctls = messages(decoded).map(Smb2Message::body).filter(IoctlRequest.class::isInstance)
+                .map(IoctlRequest.class::cast).toList();
+        // smbclient asks for DFS referrals and validates the negotiation of SMB 2.1 ([MS-SMB2] 2.2.31).
+        assertEquals(Set.of(FSCTL_DFS_GET_REFERRALS, FSCTL_VALIDATE_NEGOTIATE_INFO),
+                ioctls.stream().map(IoctlRequest::ctlCode).collect(Collectors.toSet()));
+        for (IoctlRequest ioctl : ioctls) {
+            assertEquals(IoctlRequest.FLAG_IS_FSCTL, ioctl.flags());
+            assertEquals(new FileId(-1, -1), ioctl.fileId(), "to no open");
+        }
+    }
+
     @Test
     void everyFixtureDecodesWithEveryResponseMatchedAndNothingLeftOver() {
         for (String name : FIXTURES) {
@@ -139,7 +159,10 @@ class CapturedTrafficTest {
             messages(decoded).forEach(m -> {
                 if (m.body() instanceof NotUnderstood notUnderstood) {
                     assertEquals(NotUnderstood.Reason.NOT_FOLLOWED, notUnderstood.reason(), name + " " + m);
-                    assertFalse(Smb2BodyDecoder.follows(m.header().command()), name + " " + m);
+                    // IOCTL requests are read for their CtlCode; their responses are not followed.
+                    assertFalse(Smb2BodyDecoder.follows(m.header().command())
+                            && !(m.header().command().equals(Smb2Command.IOCTL) && m instanceof Smb2Response),
+                            name + " " + m);
                 }
                 if (m instanceof Smb2Response response) {
                     assertNotNull(response.request(), name + " " + m);

@@ -169,8 +169,9 @@ class SmbConversationTest {
         Smb2Response answered = (Smb2Response) only(conversation, frame(response(unknown, 50,
                 Smb2Builder.opaqueBody(2, 2))));
         assertSame(sent, answered.request());
-        Smb2Message ioctl = only(conversation, frame(request(Smb2Command.IOCTL, 51, Smb2Builder.opaqueBody(57, 56))));
-        assertEquals(NotUnderstood.Reason.NOT_FOLLOWED, ((NotUnderstood) ioctl.body()).reason());
+        Smb2Message queryInfo = only(conversation, frame(request(Smb2Command.QUERY_INFO, 51,
+                Smb2Builder.opaqueBody(41, 40))));
+        assertEquals(NotUnderstood.Reason.NOT_FOLLOWED, ((NotUnderstood) queryInfo.body()).reason());
     }
 
     @Test

@@ -105,11 +105,11 @@ public final class SmbFollower extends FramedFollower<SmbFrame> {
         if (content instanceof Smb2Compound compound) {
             for (Smb2Message message : compound.messages()) {
                 if (message instanceof Smb2Request request) {
-                    smartRead.request(request.header().command());
+                    smartRead.request(request);
                 }
             }
         } else {
-            smartRead.request(null);
+            smartRead.frameNotUnderstood();
         }
     }
 

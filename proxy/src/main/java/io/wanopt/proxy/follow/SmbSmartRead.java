@@ -8,8 +8,10 @@ import io.wanopt.protocols.disk.FileUsageMap;
 import io.wanopt.protocols.disk.UnsupportedFormatException;
 import io.wanopt.protocols.smb.CreateResponse;
 import io.wanopt.protocols.smb.FileId;
+import io.wanopt.protocols.smb.IoctlRequest;
 import io.wanopt.protocols.smb.OpenFile;
 import io.wanopt.protocols.smb.Smb2Command;
+import io.wanopt.protocols.smb.Smb2Request;
 import io.wanopt.protocols.smb.SmbFileData;
 import io.wanopt.protocols.vmdk.VmdkSignature;
 import java.io.IOException;
@@ -31,8 +33,8 @@ import java.util.Set;
  * crosses as it is.
  *
  * <p>A version is the share and name with the last-write time, change time and size the CREATE
- * response gave. A request that may change a file (WRITE, SET_INFO, IOCTL, or a command not known)
- * ends zeroing for every file of the connection. Confined to the flow's event loop.
+ * response gave. A request that may change a file (WRITE, SET_INFO, most IOCTLs, or a command or
+ * frame not understood) ends zeroing for every file of the connection. Confined to the flow's event loop.
  */
 final class SmbSmartRead {
 
@@ -45,6 +47,16 @@ final class SmbSmartRead {
             Smb2Command.CLOSE, Smb2Command.FLUSH, Smb2Command.READ, Smb2Command.LOCK, Smb2Command.CANCEL,
             Smb2Command.ECHO, Smb2Command.QUERY_DIRECTORY, Smb2Command.CHANGE_NOTIFY, Smb2Command.QUERY_INFO,
             Smb2Command.OPLOCK_BREAK);
+    /**
+     * IOCTL codes that change no file data ([MS-SMB2] 2.2.31, [MS-FSCC] 2.3), which clients send on
+     * their own: FSCTL_DFS_GET_REFERRALS and _EX, FSCTL_VALIDATE_NEGOTIATE_INFO,
+     * FSCTL_QUERY_NETWORK_INTERFACE_INFO, FSCTL_PIPE_TRANSCEIVE, FSCTL_SRV_ENUMERATE_SNAPSHOTS,
+     * FSCTL_SRV_REQUEST_RESUME_KEY, FSCTL_QUERY_ALLOCATED_RANGES, FSCTL_GET_REPARSE_POINT. Any other
+     * (copy-chunk, set-zero-data, duplicate-extents, ...) may change a file. The access bits of a code
+     * do not tell: FSCTL_SRV_COPYCHUNK asks for read access and writes.
+     */
+    private static final Set<Integer> READ_ONLY_CONTROLS = Set.of(0x0006_0194, 0x0006_01B0, 0x0014_0204,
+            0x0014_01FC, 0x0011_C017, 0x0014_4064, 0x0014_0078, 0x0009_40CF, 0x0009_00A8);
 
     /** A file version: where it is, and its times and size at open. */
     record Version(String share, String name, long lastWriteTime, long changeTime, long size) {
@@ -101,17 +113,26 @@ final class SmbSmartRead {
         }
     }
 
-    /**
-     * A client request on its way to the server ({@code command} null for a frame whose commands cannot
-     * be seen, encrypted or not understood): one that may change a file ends zeroing on this connection.
-     */
-    void request(Smb2Command command) {
-        if (filesMayChange || (command != null && READ_ONLY.contains(command))) {
-            return;
+    /** A client request on its way to the server: one that may change a file ends zeroing on this connection. */
+    void request(Smb2Request request) {
+        boolean readOnly = request.body() instanceof IoctlRequest ioctl ? READ_ONLY_CONTROLS.contains(ioctl.ctlCode())
+                : READ_ONLY.contains(request.header().command());
+        if (!readOnly) {
+            filesMayChange();
         }
-        filesMayChange = true;
-        versions.clear();
-        releaseAll();
+    }
+
+    /** A client frame whose requests cannot be seen (encrypted, compressed, not understood): any may change a file. */
+    void frameNotUnderstood() {
+        filesMayChange();
+    }
+
+    private void filesMayChange() {
+        if (!filesMayChange) {
+            filesMayChange = true;
+            versions.clear();
+            releaseAll();
+        }
     }
 
     /**

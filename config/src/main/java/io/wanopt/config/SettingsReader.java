@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import io.wanopt.config.SmartReadSettings.UnusedBlocks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,12 +21,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns a parsed site file into {@link WanoptSettings}: lays it over the reference, refuses keys the
@@ -320,7 +324,7 @@ final class SettingsReader {
     }
 
     private SmartReadSettings smartRead(Section smartRead) throws ConfigError {
-        SmartReadSettings.UnusedBlocks unusedBlocks = unusedBlocks(smartRead);
+        UnusedBlocks unusedBlocks = smartRead.choice("unused-blocks", UnusedBlocks.class);
         List<SmartReadSettings.Rule> rules = new ArrayList<>();
         for (Section rule : smartRead.entries("rules")) {
             String glob = rule.requiredString("path");
@@ -330,7 +334,7 @@ final class SettingsReader {
             if (!rule.has("unused-blocks")) {
                 throw rule.fail("unused-blocks", "required");
             }
-            rules.add(new SmartReadSettings.Rule(glob, unusedBlocks(rule)));
+            rules.add(new SmartReadSettings.Rule(glob, rule.choice("unused-blocks", UnusedBlocks.class)));
         }
         int maxMaps = smartRead.integer("max-maps");
         if (maxMaps < 1) {
@@ -338,16 +342,6 @@ final class SettingsReader {
         }
         return new SmartReadSettings(unusedBlocks, rules, smartRead.bool("skip-storage-reads"),
                 smartRead.duration("map-timeout", Duration.ofMillis(100)), maxMaps);
-    }
-
-    private static SmartReadSettings.UnusedBlocks unusedBlocks(Section section) throws ConfigError {
-        String text = section.string("unused-blocks");
-        for (SmartReadSettings.UnusedBlocks choice : SmartReadSettings.UnusedBlocks.values()) {
-            if (choice.name().equalsIgnoreCase(text)) {
-                return choice;
-            }
-        }
-        throw section.fail("unused-blocks", "expected keep or zero, got \"" + text + "\"");
     }
 
     private List<PeerSettings> peers(Section root, String applianceId) throws ConfigError {
@@ -562,13 +556,20 @@ final class SettingsReader {
         }
 
         Compression compression(String key) throws ConfigError {
+            return choice(key, Compression.class);
+        }
+
+        /** One of {@code type}'s constants, named in any case. */
+        <E extends Enum<E>> E choice(String key, Class<E> type) throws ConfigError {
             String text = string(key);
-            for (Compression choice : Compression.values()) {
+            for (E choice : type.getEnumConstants()) {
                 if (choice.name().equalsIgnoreCase(text)) {
                     return choice;
                 }
             }
-            throw fail(key, "expected one of auto, zstd, lz4, none, got \"" + text + "\"");
+            throw fail(key, "expected one of " + Stream.of(type.getEnumConstants())
+                    .map(choice -> choice.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+                    + ", got \"" + text + "\"");
         }
 
         /**

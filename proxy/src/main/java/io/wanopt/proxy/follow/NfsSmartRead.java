@@ -126,7 +126,7 @@ final class NfsSmartRead {
             return;
         }
         ReplayableRead read = ReplayableRead.of(call, payload);
-        if (read != null && zeroesFreeBlocks(read.file())) {
+        if (read != null && (templates.containsKey(read.file()) || zeroesFreeBlocks(read.file()))) {
             templates.put(read.file(), read);
             Version version = current.get(read.file());
             if (version != null) {
@@ -291,10 +291,10 @@ final class NfsSmartRead {
                 && maps.settings().unusedBlocksFor(path) == UnusedBlocks.ZERO;
     }
 
-    /** Maps {@code version} unless it is known; replies are held until it is built. */
+    /** Maps {@code version} unless it is known to the appliance; replies are held until it is built. */
     private void startMap(Version version) {
         ReplayableRead template = templates.get(version.file());
-        if (version.size() == null || version.size() == 0 || maps.known(version)
+        if (version.size() == null || version.size() == 0
                 || mapsStarted.getOrDefault(version.file(), 0) >= MAX_MAPS_PER_FILE) {
             return;
         }

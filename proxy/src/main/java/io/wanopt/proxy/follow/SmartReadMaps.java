@@ -64,11 +64,6 @@ public final class SmartReadMaps implements AutoCloseable {
         return entry == null || entry.map == null ? Optional.empty() : Optional.of(entry.map);
     }
 
-    /** Whether {@code version} was mapped or tried, or is being mapped. */
-    synchronized boolean known(Object version) {
-        return maps.containsKey(version);
-    }
-
     /**
      * Takes {@code version} to be mapped by the caller, unless it is known already (mapped, tried, or
      * being mapped); the caller then says what came of it with {@link #mapped}. Returns whether it did.
@@ -134,9 +129,7 @@ public final class SmartReadMaps implements AutoCloseable {
             });
             return true;
         } catch (RejectedExecutionException e) {
-            synchronized (this) {
-                maps.remove(version);
-            }
+            unclaim(version);
             return false;
         }
     }

@@ -42,6 +42,11 @@ final class SettingsReader {
     private static final Set<String> PEER_KEYS = Set.of("id", "address", "link-rate", "compression");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "target", "peer");
     private static final Set<String> SMARTREAD_RULE_KEYS = Set.of("path", "unused-blocks");
+    private static final Set<String> IN_PATH_RULE_KEYS = Set.of("destinations", "ports", "peers");
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+    private static final Pattern NFT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
+    private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
+    private static final Pattern SUBNET = Pattern.compile("([0-9.]+)(?:/(\\d{1,2}))?");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
@@ -133,7 +138,8 @@ final class SettingsReader {
         Duration summaryInterval = root.duration("stats.summary-interval", Duration.ofMillis(1));
         List<PeerSettings> peers = peers(root, applianceId);
         List<ListenerSettings> listeners = listeners(root, peers);
-        return new WanoptSettings(applianceId, tls, peers, listeners, tunnel, chunking, store, compression,
+        InPathSettings inPath = inPath(root.section("in-path"), peers);
+        return new WanoptSettings(applianceId, tls, peers, listeners, inPath, tunnel, chunking, store, compression,
                 protocols, smartRead, maxBuffered, summaryInterval, origin);
     }
 
@@ -153,6 +159,8 @@ final class SettingsReader {
                 checkEntryKeys(list, key, LISTENER_KEYS);
             } else if (value instanceof ConfigList list && key.equals(ROOT + ".smartread.rules")) {
                 checkEntryKeys(list, key, SMARTREAD_RULE_KEYS);
+            } else if (value instanceof ConfigList list && key.equals(ROOT + ".in-path.rules")) {
+                checkEntryKeys(list, key, IN_PATH_RULE_KEYS);
             }
         }
     }
@@ -393,6 +401,87 @@ final class SettingsReader {
         return listeners;
     }
 
+    private InPathSettings inPath(Section inPath, List<PeerSettings> peers) throws ConfigError {
+        boolean enabled = inPath.bool("enabled");
+        List<String> lanInterfaces = inPath.strings("lan-interfaces");
+        for (String name : lanInterfaces) {
+            if (!INTERFACE_NAME.matcher(name).matches()) {
+                throw inPath.fail("lan-interfaces", "\"" + name + "\" is not an interface name (1 to 15 letters, digits, '_', '.', ':', '@', '-')");
+            }
+        }
+        if (enabled && lanInterfaces.isEmpty()) {
+            throw inPath.failAt("enabled", "lan-interfaces", "required when in-path.enabled = true (the interfaces the LAN's connections arrive on)");
+        }
+        int listenPort = inPath.integer("listen-port");
+        if (listenPort < 1 || listenPort > 65535) {
+            throw inPath.fail("listen-port", listenPort + " is outside 1..65535");
+        }
+        List<String> peerIds = peers.stream().map(PeerSettings::id).toList();
+        List<InPathSettings.Rule> rules = new ArrayList<>();
+        for (Section rule : inPath.entries("rules")) {
+            rules.add(inPathRule(rule, peerIds));
+        }
+        if (enabled && rules.isEmpty()) {
+            throw inPath.failAt("enabled", "rules", "required when in-path.enabled = true (which connections to intercept)");
+        }
+        InPathSettings.ServerSource serverSource = inPath.choice("server-source", InPathSettings.ServerSource.class);
+        if (serverSource == InPathSettings.ServerSource.CLIENT && !enabled) {
+            throw inPath.fail("server-source", "client needs in-path.enabled = true (it installs the steering of the servers' replies)");
+        }
+        long mark = inPath.number("mark");
+        if (mark < 1 || mark > 0xffffffffL) {
+            throw inPath.fail("mark", inPath.text("mark") + " is outside 1..0xffffffff");
+        }
+        int routeTable = inPath.integer("route-table");
+        if (routeTable < 1 || routeTable >= 253 && routeTable <= 255) {
+            throw inPath.fail("route-table", routeTable + " is not a free table number (1..2147483647, but not 253-255: default, main, local)");
+        }
+        String nftTable = inPath.string("nft-table");
+        if (!NFT_NAME.matcher(nftTable).matches()) {
+            throw inPath.fail("nft-table", "\"" + nftTable + "\" is not an nftables name (a letter, then up to 31 letters, digits, '_')");
+        }
+        return new InPathSettings(enabled, lanInterfaces, listenPort, rules, serverSource, inPath.bool("manage-rules"),
+                (int) mark, routeTable, nftTable);
+    }
+
+    private InPathSettings.Rule inPathRule(Section rule, List<String> peerIds) throws ConfigError {
+        List<InPathSettings.Subnet> destinations = new ArrayList<>();
+        for (String text : rule.requiredStrings("destinations")) {
+            Matcher subnet = SUBNET.matcher(text);
+            InetAddress address = null;
+            if (subnet.matches() && IPV4.matcher(subnet.group(1)).matches()) {
+                try {
+                    address = HostPort.literal(subnet.group(1), text);
+                } catch (IllegalArgumentException e) {
+                    address = null;
+                }
+            }
+            int prefix = subnet.matches() && subnet.group(2) != null ? Integer.parseInt(subnet.group(2)) : 32;
+            if (address == null || prefix > 32) {
+                throw rule.fail("destinations", "\"" + text + "\" is not an IPv4 subnet such as \"10.20.0.0/16\" or address");
+            }
+            destinations.add(new InPathSettings.Subnet(InPathSettings.Subnet.toInt(address.getAddress()), prefix));
+        }
+        List<InPathSettings.PortRange> ports = new ArrayList<>();
+        for (String text : rule.requiredStrings("ports")) {
+            Matcher range = PORT_RANGE.matcher(text);
+            int first = range.matches() ? Integer.parseInt(range.group(1)) : -1;
+            int last = range.matches() && range.group(2) != null ? Integer.parseInt(range.group(2)) : first;
+            if (first < 1 || last > 65535 || last < first) {
+                throw rule.fail("ports", "\"" + text + "\" is not a port (1..65535) or range such as \"8000-8080\"");
+            }
+            ports.add(new InPathSettings.PortRange(first, last));
+        }
+        List<String> peers = rule.requiredStrings("peers");
+        for (String peer : peers) {
+            if (!peerIds.contains(peer)) {
+                throw rule.fail("peers", "\"" + peer + "\" is not a configured peer ("
+                        + (peerIds.isEmpty() ? "wanopt.peers is empty" : "peers: " + String.join(", ", peerIds)) + ")");
+            }
+        }
+        return new InPathSettings.Rule(destinations, ports, peers);
+    }
+
     /** A parsed {@code host:port}; {@code literal} is the address when the host is an IP literal, else null. */
     record HostPort(String host, int port, InetAddress literal) {
 
@@ -431,7 +520,7 @@ final class SettingsReader {
         }
 
         /** The address of an IP literal, parsed without any DNS lookup; null for a host name. */
-        private static InetAddress literal(String host, String text) {
+        static InetAddress literal(String host, String text) {
             Matcher ipv4 = IPV4.matcher(host);
             boolean isIpv4 = ipv4.matches();
             if (isIpv4) {
@@ -482,6 +571,11 @@ final class SettingsReader {
             return error(config.hasPath(key) ? config.getValue(key).origin() : origin, prefix + key, problem);
         }
 
+        /** A problem of {@code key} placed at the line of {@code locatedKey}, which caused it. */
+        ConfigError failAt(String locatedKey, String key, String problem) {
+            return error(config.getValue(locatedKey).origin(), prefix + key, problem);
+        }
+
         boolean has(String key) {
             return config.hasPath(key);
         }
@@ -513,6 +607,44 @@ final class SettingsReader {
                 throw fail(key, "required");
             }
             return string(key);
+        }
+
+        /** A list of strings; numbers in it are taken as written (ports). */
+        List<String> strings(String key) throws ConfigError {
+            List<String> values = new ArrayList<>();
+            ConfigValue value = config.getValue(key);
+            if (!(value instanceof ConfigList list)) {
+                throw fail(key, "expected a list such as [\"a\", \"b\"], got " + rendered(key));
+            }
+            for (ConfigValue element : list) {
+                Object unwrapped = element.unwrapped();
+                if (!(unwrapped instanceof String || unwrapped instanceof Number)) {
+                    throw fail(key, "expected strings or numbers, got " + element.render(ConfigRenderOptions.concise()));
+                }
+                values.add(String.valueOf(unwrapped));
+            }
+            return values;
+        }
+
+        /** As {@link #strings} but present and not empty. */
+        List<String> requiredStrings(String key) throws ConfigError {
+            if (!config.hasPath(key)) {
+                throw fail(key, "required");
+            }
+            List<String> values = strings(key);
+            if (values.isEmpty()) {
+                throw fail(key, "is empty");
+            }
+            return values;
+        }
+
+        /** A whole number written in decimal or as 0x hex (a number or a string). */
+        long number(String key) throws ConfigError {
+            try {
+                return Long.decode(text(key).strip());
+            } catch (NumberFormatException e) {
+                throw fail(key, "expected a number such as 22337 or 0x5741, got " + rendered(key));
+            }
         }
 
         boolean bool(String key) throws ConfigError {

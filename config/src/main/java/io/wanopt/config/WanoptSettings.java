@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * file, line, key and problem, never later in the middle of traffic. Relative paths (TLS files, the
  * store) are resolved against the directory of the site file.
  *
+ * @param inPath {@code wanopt.in-path}
  * @param protocols {@code wanopt.protocols}
  * @param smartRead {@code wanopt.smartread}
  * @param maxBuffered {@code memory.max-buffered}: LAN bytes this appliance may buffer across all flows
@@ -33,6 +34,7 @@ public record WanoptSettings(
         TlsSettings tls,
         List<PeerSettings> peers,
         List<ListenerSettings> listeners,
+        InPathSettings inPath,
         TunnelSettings tunnel,
         ChunkingSettings chunking,
         StoreSettings store,

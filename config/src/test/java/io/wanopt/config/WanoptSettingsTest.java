@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,8 +128,36 @@ class WanoptSettingsTest {
                 new ProtocolSettings.ReadAhead(true, 32 << 20, Duration.ofSeconds(5)), true, 9 << 20), settings.protocols());
         assertEquals(new SmartReadSettings(SmartReadSettings.UnusedBlocks.KEEP, List.of(), false, Duration.ofSeconds(30), 64),
                 settings.smartRead());
+        assertEquals(new InPathSettings(false, List.of(), 7810, List.of(), InPathSettings.ServerSource.APPLIANCE, true,
+                0x5741, 7810, "wanopt"), settings.inPath());
         assertEquals(256L << 20, settings.maxBuffered());
         assertEquals(Duration.ofMinutes(1), settings.summaryInterval());
+    }
+
+    @Test
+    void inPathRulesMatchSubnetsAndPortsInOrder() throws Exception {
+        WanoptSettings settings = WanoptSettings.load(write(extra("in-path { enabled = true, lan-interfaces = [eth1], "
+                + "server-source = client, mark = 22337, route-table = 100, "
+                + "rules = [ { destinations = [\"10.20.0.0/16\", \"192.0.2.7\"], ports = [445, 2049, \"20000-20100\"], "
+                + "peers = [dc2, dc1] }, { destinations = [\"0.0.0.0/0\"], ports = [111], peers = [dc1] } ] }")));
+        InPathSettings inPath = settings.inPath();
+        assertTrue(inPath.enabled());
+        assertEquals(List.of("eth1"), inPath.lanInterfaces());
+        assertEquals(InPathSettings.ServerSource.CLIENT, inPath.serverSource());
+        assertEquals(22337, inPath.mark());
+        assertEquals(100, inPath.routeTable());
+        InPathSettings.Rule first = inPath.rules().get(0);
+        assertEquals("[10.20.0.0/16, 192.0.2.7/32]", first.destinations().toString());
+        assertEquals("[445, 2049, 20000-20100]", first.ports().toString());
+        assertEquals(List.of("dc2", "dc1"), first.peers());
+        assertTrue(first.matches(InetAddress.getByName("10.20.255.1"), 445));
+        assertTrue(first.matches(InetAddress.getByName("10.20.0.9"), 20100));
+        assertFalse(first.matches(InetAddress.getByName("10.21.0.1"), 445));
+        assertFalse(first.matches(InetAddress.getByName("192.0.2.8"), 445));
+        assertFalse(first.matches(InetAddress.getByName("10.20.0.9"), 80));
+        assertFalse(first.matches(InetAddress.getByName("::1"), 445));
+        assertTrue(inPath.rules().get(1).matches(InetAddress.getByName("198.51.100.1"), 111));
+        assertEquals("10.0.0.0/8", new InPathSettings.Subnet(0x0a0b0c0d, 8).toString());
     }
 
     @Test
@@ -252,6 +281,25 @@ class WanoptSettingsTest {
                 bad("skip-storage-reads not a boolean", extra("smartread.skip-storage-reads = sometimes"),
                         "wanopt.smartread.skip-storage-reads", 13),
                 bad("no maps", extra("smartread.max-maps = 0"), "wanopt.smartread.max-maps", 13),
+                bad("in-path without interfaces", extra("in-path { enabled = true, rules = [ { destinations = [\"10.0.0.0/8\"], "
+                        + "ports = [445], peers = [dc1] } ] }"), "wanopt.in-path.lan-interfaces", 13),
+                bad("in-path without rules", extra("in-path { enabled = true, lan-interfaces = [eth1] }"), "wanopt.in-path.rules", 13),
+                bad("in-path subnet not IPv4", extra("in-path.rules = [ { destinations = [\"fileserver\"], ports = [445], peers = [dc1] } ]"),
+                        "wanopt.in-path.rules[0].destinations", 13),
+                bad("in-path prefix too long", extra("in-path.rules = [ { destinations = [\"10.0.0.0/33\"], ports = [445], peers = [dc1] } ]"),
+                        "wanopt.in-path.rules[0].destinations", 13),
+                bad("in-path port range backwards", extra("in-path.rules = [ { destinations = [\"10.0.0.0/8\"], ports = [\"90-80\"], peers = [dc1] } ]"),
+                        "wanopt.in-path.rules[0].ports", 13),
+                bad("in-path unknown peer", extra("in-path.rules = [ { destinations = [\"10.0.0.0/8\"], ports = [445], peers = [dc9] } ]"),
+                        "wanopt.in-path.rules[0].peers", 13),
+                bad("in-path rule unknown key", extra("in-path.rules = [ { destination = [\"10.0.0.0/8\"], ports = [445], peers = [dc1] } ]"),
+                        "wanopt.in-path.rules[0].destination", 13),
+                bad("in-path client source while off", extra("in-path.server-source = client"), "wanopt.in-path.server-source", 13),
+                bad("in-path mark zero", extra("in-path.mark = 0"), "wanopt.in-path.mark", 13),
+                bad("in-path mark not a number", extra("in-path.mark = red"), "wanopt.in-path.mark", 13),
+                bad("in-path main table", extra("in-path.route-table = 254"), "wanopt.in-path.route-table", 13),
+                bad("in-path bad interface", extra("in-path.lan-interfaces = [\"eth1; drop\"]"), "wanopt.in-path.lan-interfaces", 13),
+                bad("in-path bad table name", extra("in-path.nft-table = \"wan opt\""), "wanopt.in-path.nft-table", 13),
                 bad("bad rate unit", extra("peer-defaults.link-rate = 10mbps"), "wanopt.peer-defaults.link-rate", 13),
                 bad("bad peer rate", edit(5, "10mbit", "fast"), "wanopt.peers[0].link-rate", 5),
                 bad("bad compression", edit(6, "none", "gzip"), "wanopt.peers[1].compression", 6),
@@ -315,6 +363,11 @@ class WanoptSettingsTest {
         assertTrue(branch.listeners().stream().allMatch(l -> l.peer().equals(datacenter.applianceId())));
         assertSame(Compression.ZSTD, branch.effectiveCompression(towardsDatacenter));
         assertEquals(Path.of("/var/lib/wanopt/store"), branch.store().path());
+
+        WanoptSettings inPath = loadExample("branch-in-path.conf", "branch1");
+        assertTrue(inPath.inPath().enabled());
+        assertEquals(List.of("dc1", "dc2"), inPath.inPath().rules().get(0).peers());
+        assertTrue(inPath.listeners().isEmpty());
     }
 
     private WanoptSettings loadExample(String name, String id) throws Exception {

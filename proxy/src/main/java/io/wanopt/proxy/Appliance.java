@@ -1,27 +1,26 @@
 package io.wanopt.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.store.SegmentChunkStore;
+import io.wanopt.config.InPathSettings;
 import io.wanopt.config.ListenerSettings;
 import io.wanopt.config.TlsSettings;
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.follow.FileChunkIndex;
 import io.wanopt.proxy.follow.SmartReadMaps;
 import io.wanopt.proxy.follow.FollowCounters;
+import io.wanopt.proxy.inpath.InPathCounters;
+import io.wanopt.proxy.inpath.IpForwarding;
+import io.wanopt.proxy.inpath.SteeringRules;
+import io.wanopt.proxy.inpath.TransparentInterceptor;
 import io.wanopt.proxy.tunnel.FlowEnvironment;
+import io.wanopt.proxy.tunnel.LanTransport;
 import io.wanopt.proxy.tunnel.PeerStatus;
 import io.wanopt.proxy.tunnel.TunnelManager;
 import java.io.IOException;
@@ -47,8 +46,12 @@ public final class Appliance implements AutoCloseable {
     private final SmartReadMaps smartReadMaps;
     private final MemoryBudget sendBudget;
     private final MemoryBudget receiveBudget;
-    private final EventLoopGroup group;
+    private final LanTransport transport;
     private final TunnelManager tunnels;
+    /** The in-path listener, or null when in-path is off. */
+    private final TransparentInterceptor interceptor;
+    /** The steering this appliance installed and must remove, or null. */
+    private SteeringRules installedSteering;
     private final List<Channel> listeners = new ArrayList<>();
     private final long startNanos = System.nanoTime();
 
@@ -59,16 +62,28 @@ public final class Appliance implements AutoCloseable {
         this.sendBudget = new MemoryBudget(settings.maxBuffered() / 2);
         this.receiveBudget = new MemoryBudget(settings.maxBuffered() - settings.maxBuffered() / 2);
         this.store = SegmentChunkStore.open(settings.store());
-        this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                NioIoHandler.newFactory());
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        InPathSettings inPath = settings.inPath();
+        try {
+            // Only in-path needs epoll (IP_TRANSPARENT); everything else keeps the portable transport.
+            this.transport = inPath.enabled()
+                    ? LanTransport.epoll(threads, inPath.serverSource() == InPathSettings.ServerSource.CLIENT)
+                    : LanTransport.nio(threads);
+        } catch (IllegalStateException e) {
+            store.close();
+            throw new IOException("in-path needs Linux: " + e.getMessage(), e);
+        }
         this.smartReadMaps = new SmartReadMaps(settings.smartRead(), followCounters);
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
-                settings.compression().zstdLevel(), sendBudget, receiveBudget, group, counters, settings.protocols(),
+                settings.compression().zstdLevel(), sendBudget, receiveBudget, transport, counters, settings.protocols(),
                 followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()), smartReadMaps);
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
-        this.tunnels = new TunnelManager(settings, env, store.epoch(), group, server, client, System::nanoTime);
+        this.tunnels = new TunnelManager(settings, env, store.epoch(), server, client, System::nanoTime);
+        this.interceptor = inPath.enabled()
+                ? new TransparentInterceptor(inPath, transport, tunnels, settings.tunnel().connectTimeout())
+                : null;
     }
 
     /** Opens the store, starts the tunnels and binds the listeners. */
@@ -79,6 +94,7 @@ public final class Appliance implements AutoCloseable {
             for (ListenerSettings listener : settings.listeners()) {
                 appliance.listen(listener);
             }
+            appliance.startInPath();
         } catch (Exception e) {
             // Also a bind failure, which Netty rethrows undeclared: never leave the store locked.
             appliance.close();
@@ -86,6 +102,33 @@ public final class Appliance implements AutoCloseable {
         }
         LOG.info(() -> "appliance " + settings.applianceId() + " started (" + settings.origin() + ")");
         return appliance;
+    }
+
+    /** Binds the transparent listener, then steers connections to it (when this appliance manages the rules). */
+    private void startInPath() throws InterruptedException, IOException {
+        if (interceptor == null) {
+            return;
+        }
+        interceptor.start();
+        InPathSettings inPath = settings.inPath();
+        if (inPath.manageRules()) {
+            SteeringRules steering = new SteeringRules(inPath);
+            try {
+                steering.install();
+            } catch (IOException e) {
+                steering.remove();
+                throw new IOException("cannot install the in-path steering: " + e.getMessage(), e);
+            }
+            installedSteering = steering;
+            LOG.info(() -> "in-path: installed nftables table " + inPath.nftTable() + ", fwmark 0x"
+                    + Integer.toHexString(inPath.mark()) + " -> table " + inPath.routeTable());
+        } else {
+            LOG.info("in-path: steering left to the admin (in-path.manage-rules = false; see wanopt nft-rules)");
+        }
+        if (!IpForwarding.enabled()) {
+            LOG.warning("in-path: IPv4 forwarding is off (net.ipv4.ip_forward = 0): traffic this appliance does not"
+                    + " intercept is not routed on");
+        }
     }
 
     private static SslContext serverContext(TlsSettings tls) throws SSLException {
@@ -110,20 +153,12 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void listen(ListenerSettings listener) throws InterruptedException {
-        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, TunnelManager.lanReadAllocator())
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (!tunnels.carry(ch, listener.targetHost(), listener.targetPort(), listener.peer())) {
-                            LOG.warning(() -> "peer " + listener.peer() + " is down; refusing " + ch.remoteAddress()
-                                    + " on " + listener.listen());
-                            ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                            ch.close();
-                        }
+        Channel channel = transport.lanListener(false, ch -> {
+                    if (!tunnels.carry(ch, listener.targetHost(), listener.targetPort(), listener.peer())) {
+                        LOG.warning(() -> "peer " + listener.peer() + " is down; refusing " + ch.remoteAddress()
+                                + " on " + listener.listen());
+                        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                        ch.close();
                     }
                 })
                 .bind(listener.listen()).sync().channel();
@@ -187,15 +222,38 @@ public final class Appliance implements AutoCloseable {
         return System.nanoTime() - startNanos;
     }
 
+    /** What the in-path interceptor did, or null when in-path is off. */
+    public InPathCounters inPathCounters() {
+        return interceptor == null ? null : interceptor.counters();
+    }
+
     @Override
     public void close() throws IOException {
+        // Steering goes first: from then on new connections are routed as if this appliance were not there.
+        IOException steeringFailure = null;
+        if (installedSteering != null) {
+            try {
+                installedSteering.remove();
+                LOG.info(() -> "in-path: removed nftables table " + settings.inPath().nftTable() + ", its rule and route");
+            } catch (IOException e) {
+                steeringFailure = e;
+                LOG.warning(() -> "in-path: removing the steering failed: " + e.getMessage());
+            }
+        }
+        if (interceptor != null) {
+            interceptor.close();
+        }
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }
         tunnels.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         smartReadMaps.close();
         store.close();
-        LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary() + "; " + followCounters);
+        LOG.info(() -> "appliance " + settings.applianceId() + " stopped: " + counters.summary() + "; " + followCounters
+                + (interceptor == null ? "" : "; " + interceptor.counters()));
+        if (steeringFailure != null) {
+            throw steeringFailure;
+        }
     }
 }

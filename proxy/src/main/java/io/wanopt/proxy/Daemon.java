@@ -83,13 +83,14 @@ public final class Daemon {
         for (PeerSettings peer : appliance.settings().peers()) {
             PeerStatus status = appliance.peer(peer.id());
             peers.add(peer.id() + (status.up()
-                    ? " up rtt " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, status.rttNanos())) + " ms, "
+                    ? " up rtt " + String.format("%.1f", Math.max(0, status.rttNanos()) / 1e6) + " ms, "
                             + status.flows() + " flows"
                     : " down"));
         }
         return "summary: " + counters.flows() + " flows since start; " + counters.summary()
                 + "; store " + store.chunks() + " chunks, " + store.diskBytes() / (1 << 20) + " of "
                 + store.diskBudget() / (1 << 20) + " MiB; buffered " + appliance.bufferedBytes() / 1024
-                + " KiB; peers: " + peers + "; " + appliance.followCounters();
+                + " KiB; peers: " + peers + "; " + appliance.followCounters()
+                + (appliance.inPathCounters() == null ? "" : "; " + appliance.inPathCounters());
     }
 }

@@ -1,9 +1,11 @@
 package io.wanopt.proxy.cli;
 
 import io.wanopt.config.ConfigError;
+import io.wanopt.config.InPathSettings;
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.Daemon;
 import io.wanopt.proxy.demo.Demo;
+import io.wanopt.proxy.inpath.SteeringRules;
 import io.wanopt.proxy.pki.Pki;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,8 +13,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,6 +43,8 @@ public final class Main {
               wan-emulator --listen ADDR:PORT --to HOST:PORT --rate R --rtt T [--queue SIZE]
                                                    relay TCP through an emulated slow, long link
               inspect FILE [--json]                what a VMDK or raw disk holds and what a move would send
+              nft-rules --config FILE [--remove]   print the shell commands (nft, ip) that install (or remove)
+                                                   FILE's in-path steering, for admins who manage nftables
               version                              print the version
               help                                 print this text
             """;
@@ -83,6 +89,9 @@ public final class Main {
                 case "run" -> {
                     return Daemon.run(rest, err);
                 }
+                case "nft-rules" -> {
+                    return nftRules(rest, out);
+                }
                 case "demo" -> {
                     CommandOptions options = CommandOptions.parse(rest, Set.of("--size", "--rate", "--rtt"));
                     return Demo.run(new Demo.DemoOptions(options.bytes("--size", -1), options.rate("--rate", 0),
@@ -123,8 +132,23 @@ public final class Main {
             throw new UsageError("expected: config check FILE");
         }
         WanoptSettings settings = WanoptSettings.load(Path.of(args[1]));
+        InPathSettings inPath = settings.inPath();
         out.println(args[1] + ": ok (appliance " + settings.applianceId() + ", " + settings.peers().size() + " peers, "
-                + settings.listeners().size() + " listeners)");
+                + settings.listeners().size() + " listeners" + (inPath.enabled() ? ", in-path on "
+                + String.join(", ", inPath.lanInterfaces()) + " with " + inPath.rules().size() + " rules" : "") + ")");
+        return OK;
+    }
+
+    private static int nftRules(String[] args, PrintStream out) throws UsageError, ConfigError {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean remove = rest.remove("--remove");
+        String file = required(options(rest.toArray(String[]::new), Set.of("--config")), "--config");
+        WanoptSettings settings = WanoptSettings.load(Path.of(file));
+        if (settings.inPath().rules().isEmpty()) {
+            throw new UsageError(file + " has no in-path rules (wanopt.in-path.rules): nothing to steer");
+        }
+        SteeringRules steering = new SteeringRules(settings.inPath());
+        out.print(remove ? steering.removeScript() : steering.installScript());
         return OK;
     }
 

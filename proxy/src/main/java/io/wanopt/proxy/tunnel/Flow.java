@@ -13,7 +13,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wanopt.cache.ChunkId;
@@ -29,6 +28,8 @@ import io.wanopt.proxy.follow.NfsFollower;
 import io.wanopt.proxy.follow.ReadAheadMessage;
 import io.wanopt.proxy.follow.SmbFollower;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,26 +129,36 @@ final class Flow {
         return new FixedRecvByteBufAllocator(LAN_READ_SIZE).maxMessagesPerRead(1);
     }
 
-    /** A LAN connection accepted here: announce it to the far side and start carrying it. */
+    /**
+     * A LAN connection accepted here: announce it to the far side and start carrying it. Until it ends
+     * normally its socket is set to reset rather than close, so that a crash of this process resets
+     * the client instead of ending its stream as if complete.
+     */
     static Flow accepted(Tunnel tunnel, FlowEnvironment env, Channel lan, String targetHost, int targetPort) {
         Flow flow = new Flow(tunnel.nextFlowId(), tunnel, env, lan.eventLoop(),
                 lan.remoteAddress() + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId(), true);
         flow.lan = lan;
         flow.lanConnected = true;
+        lan.config().setOption(ChannelOption.SO_LINGER, 0);
         tunnel.register(flow);
-        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort));
+        InetAddress client = ((InetSocketAddress) lan.remoteAddress()).getAddress();
+        tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort, client));
         lan.pipeline().addLast(flow.new LanHandler());
         flow.requestRead();
         return flow;
     }
 
-    /** An OPEN from the far side: connect to the target on a LAN event loop. */
-    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort) {
-        EventLoop loop = env.lanGroup().next();
+    /**
+     * An OPEN from the far side: connect to the target on a LAN event loop (from the client's address
+     * when the transport is set to and the far side named it).
+     */
+    static void opened(Tunnel tunnel, FlowEnvironment env, int id, String targetHost, int targetPort, InetAddress client) {
+        LanTransport transport = env.lanTransport();
+        EventLoop loop = transport.group().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
                 + targetPort, false);
         tunnel.register(flow);
-        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = transport.bootstrap(loop)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -159,18 +170,19 @@ final class Flow {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(flow.new LanHandler());
                     }
-                })
-                .connect(targetHost, targetPort).addListener((ChannelFuture f) -> {
-                    if (f.isSuccess()) {
-                        flow.lan = f.channel();
-                        flow.lanConnected = true;
-                        flow.processIncoming();
-                        flow.requestRead();
-                    } else {
-                        flow.abort("connect to " + targetHost + ':' + targetPort + " failed: "
-                                + f.cause().getMessage(), true);
-                    }
                 });
+        transport.connectToServer(bootstrap, targetHost, targetPort, client).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                flow.lan = f.channel();
+                flow.lanConnected = true;
+                f.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                flow.processIncoming();
+                flow.requestRead();
+            } else {
+                flow.abort("connect to " + targetHost + ':' + targetPort + " failed: "
+                        + f.cause().getMessage(), true);
+            }
+        });
     }
 
     // ---- frames from the tunnel (on executor) ----
@@ -548,6 +560,10 @@ final class Flow {
             readAheadExpiry.cancel(false);
         }
         if (lan != null) {
+            if (abortReason == null && lan.isOpen()) {
+                // A normal end: the kernel must still deliver what is in the socket's send buffer.
+                lan.config().setOption(ChannelOption.SO_LINGER, -1);
+            }
             lan.close();
         }
         encoder.close();

@@ -1,6 +1,5 @@
 package io.wanopt.proxy.tunnel;
 
-import io.netty.channel.EventLoopGroup;
 import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.store.ChunkStore;
 import io.wanopt.config.ProtocolSettings;
@@ -14,7 +13,7 @@ import io.wanopt.proxy.follow.SmartReadMaps;
 /**
  * What every flow of an appliance shares: the store, the chunker, the tunnel settings, the two
  * halves of the memory cap (bytes in flight to peers, windows granted to peers), the LAN event
- * loops, the appliance's counters, and how protocols are followed (with the file chunks seen and the
+ * loops and sockets, the appliance's counters, and how protocols are followed (with the file chunks seen and the
  * VM disk maps built).
  */
 public record FlowEnvironment(
@@ -24,7 +23,7 @@ public record FlowEnvironment(
         int zstdLevel,
         MemoryBudget sendBudget,
         MemoryBudget receiveBudget,
-        EventLoopGroup lanGroup,
+        LanTransport lanTransport,
         TrafficCounters applianceCounters,
         ProtocolSettings protocols,
         FollowCounters followCounters,

@@ -8,7 +8,10 @@ final class FrameType {
 
     /** u8 protocol version, u16+UTF-8 appliance id, 16-byte store epoch. First frame each way. */
     static final int HELLO = 1;
-    /** flow id, u16+UTF-8 target host, u16 target port: open a LAN connection on the far side. */
+    /**
+     * flow id, u16+UTF-8 target host, u16 target port, u8 length (0, 4 or 16) and bytes of the client's
+     * address: open a LAN connection on the far side.
+     */
     static final int OPEN = 2;
     /** flow id, batch body ({@code io.wanopt.cache.codec.BatchFormat}). */
     static final int DATA = 3;
@@ -43,8 +46,8 @@ final class FrameType {
      */
     static final int READ_AHEAD_READY = 15;
 
-    /** Version of this frame set, exchanged in HELLO. */
-    static final int PROTOCOL_VERSION = 2;
+    /** Version of this frame set, exchanged in HELLO (3: OPEN names the client's address). */
+    static final int PROTOCOL_VERSION = 3;
 
     private FrameType() {
     }

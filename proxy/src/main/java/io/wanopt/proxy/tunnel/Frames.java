@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.wanopt.cache.ChunkId;
 import io.wanopt.proxy.follow.ReadAheadMessage;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /** Builds tunnel frames ({@link FrameType}). */
@@ -22,10 +24,14 @@ final class Frames {
         return finish(buf);
     }
 
-    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port) {
+    /** OPEN: the target (host, port), then the client's address (length 4 or 16, then its bytes; length 0: unknown). */
+    static ByteBuf open(ByteBufAllocator alloc, int flowId, String host, int port, InetAddress client) {
         ByteBuf buf = flowStart(alloc, FrameType.OPEN, flowId, 64);
         writeString(buf, host);
         buf.writeShort(port);
+        byte[] address = client == null ? new byte[0] : client.getAddress();
+        buf.writeByte(address.length);
+        buf.writeBytes(address);
         return finish(buf);
     }
 
@@ -137,6 +143,30 @@ final class Frames {
     }
 
     /** Reads a u16-length UTF-8 string of at most {@code max} bytes; null when it is not all there. */
+    /** What an OPEN frame asks for; {@code client} is null when the sender did not know it. */
+    record Open(String host, int port, InetAddress client) {
+    }
+
+    /** The OPEN frame's payload, or null when malformed. */
+    static Open readOpen(ByteBuf in, int maxHostLength) {
+        String host = readString(in, maxHostLength);
+        if (host == null || in.readableBytes() < 3) {
+            return null;
+        }
+        int port = in.readUnsignedShort();
+        int addressLength = in.readUnsignedByte();
+        if (addressLength != 0 && addressLength != 4 && addressLength != 16 || in.readableBytes() != addressLength) {
+            return null;
+        }
+        byte[] address = new byte[addressLength];
+        in.readBytes(address);
+        try {
+            return new Open(host, port, addressLength == 0 ? null : InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            throw new AssertionError("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
     static String readString(ByteBuf in, int max) {
         if (in.readableBytes() < 2) {
             return null;

@@ -1,7 +1,6 @@
 package io.wanopt.proxy.tunnel;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,11 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -55,7 +51,6 @@ public final class TunnelManager implements AutoCloseable {
     private final WanoptSettings settings;
     private final FlowEnvironment env;
     private final byte[] localEpoch;
-    private final EventLoopGroup group;
     private final SslContext serverSsl;
     private final SslContext clientSsl;
     private final LongSupplier nanoTime;
@@ -68,12 +63,11 @@ public final class TunnelManager implements AutoCloseable {
     /**
      * @param serverSsl and {@code clientSsl}: the TLS contexts, both null when the tunnel is plaintext
      */
-    public TunnelManager(WanoptSettings settings, FlowEnvironment env, byte[] localEpoch, EventLoopGroup group,
+    public TunnelManager(WanoptSettings settings, FlowEnvironment env, byte[] localEpoch,
             SslContext serverSsl, SslContext clientSsl, LongSupplier nanoTime) {
         this.settings = settings;
         this.env = env;
         this.localEpoch = localEpoch.clone();
-        this.group = group;
         this.serverSsl = serverSsl;
         this.clientSsl = clientSsl;
         this.nanoTime = nanoTime;
@@ -91,7 +85,7 @@ public final class TunnelManager implements AutoCloseable {
     public void start() throws InterruptedException {
         InetSocketAddress listen = settings.tunnel().listen();
         if (listen != null) {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            server = env.lanTransport().serverBootstrap()
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -175,7 +169,7 @@ public final class TunnelManager implements AutoCloseable {
         if (closed) {
             return;
         }
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(env.lanTransport().group()).channel(env.lanTransport().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.tunnel().connectTimeout().toMillis())
@@ -206,7 +200,7 @@ public final class TunnelManager implements AutoCloseable {
         Duration next = backoff.multipliedBy(2);
         Duration max = settings.tunnel().reconnectMaxBackoff();
         Duration nextBackoff = next.compareTo(max) > 0 ? max : next;
-        group.schedule(() -> dial(peer, nextBackoff), backoff.toNanos(), TimeUnit.NANOSECONDS);
+        env.lanTransport().group().schedule(() -> dial(peer, nextBackoff), backoff.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void initTunnelChannel(Channel ch, PeerSettings dialled) {
@@ -386,16 +380,15 @@ public final class TunnelManager implements AutoCloseable {
                     frame.release();
                 }
                 case FrameType.OPEN -> {
-                    String host = Frames.readString(frame.content(), MAX_ID_LENGTH);
-                    int port = frame.content().readableBytes() == 2 ? frame.content().readUnsignedShort() : -1;
                     int flowId = frame.flowId;
+                    Frames.Open open = Frames.readOpen(frame.content(), MAX_ID_LENGTH);
                     frame.release();
-                    if (host == null || port < 0) {
+                    if (open == null) {
                         ctx.writeAndFlush(Frames.reset(ctx.alloc(), flowId, "malformed OPEN"));
                     } else if (tunnel.flow(flowId) != null) {
                         ctx.writeAndFlush(Frames.reset(ctx.alloc(), flowId, "flow id in use"));
                     } else {
-                        Flow.opened(tunnel, env, flowId, host, port);
+                        Flow.opened(tunnel, env, flowId, open.host(), open.port(), open.client());
                     }
                 }
                 case FrameType.HELLO -> {

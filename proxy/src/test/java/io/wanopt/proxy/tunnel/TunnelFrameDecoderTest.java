@@ -15,6 +15,7 @@ import io.netty.handler.codec.DecoderException;
 import io.wanopt.cache.ChunkId;
 import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.proxy.follow.ReadAheadMessage;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class TunnelFrameDecoderTest {
     private static byte[] sampleStream() {
         List<ByteBuf> frames = new ArrayList<>();
         frames.add(Frames.hello(ALLOC, "branch-1", new byte[16]));
-        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445));
+        frames.add(Frames.open(ALLOC, 2, "fileserver.example", 445, InetAddress.getLoopbackAddress()));
         frames.add(Frames.data(ALLOC, 2, Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 10, 0, 0})));
         frames.add(Frames.credit(ALLOC, 2, 65536, 1024));
         frames.add(Frames.chunkRequest(ALLOC, 2, ChunkId.of(new byte[] {1, 2, 3}, 0, 3)));
@@ -72,6 +73,23 @@ class TunnelFrameDecoderTest {
     }
 
     @Test
+    void openNamesTheClientWhenKnownAndMalformedOnesAreRefused() throws Exception {
+        InetAddress v6 = InetAddress.getByName("2001:db8::7");
+        for (InetAddress client : new InetAddress[] {null, InetAddress.getByName("10.77.1.2"), v6}) {
+            ByteBuf open = Frames.open(ALLOC, 9, "10.77.4.2", 2049, client);
+            open.skipBytes(9);
+            assertEquals(new Frames.Open("10.77.4.2", 2049, client), Frames.readOpen(open, 255));
+            open.release();
+        }
+        for (byte[] payload : new byte[][] {{0, 1, 'h', 0, 80}, {0, 1, 'h', 0, 80, 4, 10, 0, 0}, {0, 1, 'h', 0, 80, 5, 1, 2, 3, 4, 5},
+                {0, 1, 'h', 0, 80, 0, 9}, {0, 9, 'h'}}) {
+            ByteBuf in = ALLOC.buffer().writeBytes(payload);
+            assertNull(Frames.readOpen(in, 255));
+            in.release();
+        }
+    }
+
+    @Test
     void everySplitOfTheStreamGivesTheSameFrames() {
         byte[] stream = sampleStream();
         for (int piece = 1; piece <= stream.length; piece++) {
@@ -88,8 +106,8 @@ class TunnelFrameDecoderTest {
             assertEquals(FrameType.HELLO, frames.get(0).type);
             assertEquals(FrameType.OPEN, frames.get(1).type);
             assertEquals(2, frames.get(1).flowId);
-            assertEquals("fileserver.example", Frames.readString(frames.get(1).content(), 255));
-            assertEquals(445, frames.get(1).content().readUnsignedShort());
+            assertEquals(new Frames.Open("fileserver.example", 445, InetAddress.getLoopbackAddress()),
+                    Frames.readOpen(frames.get(1).content(), 255));
             assertEquals(FrameType.DATA, frames.get(2).type);
             assertEquals(6, frames.get(2).content().readableBytes());
             assertEquals(FrameType.CREDIT, frames.get(3).type);

@@ -87,7 +87,8 @@ public final class HostTools {
         }
     }
 
-    private static Optional<Path> find(String command) {
+    /** The absolute path of {@code command} in PATH, /usr/sbin or /sbin, if any. */
+    static Optional<Path> find(String command) {
         if (command.contains("/")) {
             Path path = Path.of(command);
             return Files.isExecutable(path) ? Optional.of(path.toAbsolutePath()) : Optional.empty();

@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Samba smbd as a standalone server on 127.0.0.1:port with every state directory under the caller's
- * directory; one share {@value #SHARE} backed by {@link #shareDirectory()}, user {@value #USER} with
- * password {@value #PASSWORD}, SMB2 and SMB3 only.
+ * Samba smbd as a standalone server on 127.0.0.1:port (or on an address inside a
+ * {@link NetworkNamespace}) with every state directory under the caller's directory; one share
+ * {@value #SHARE} backed by {@link #shareDirectory()}, user {@value #USER} with password
+ * {@value #PASSWORD}, SMB2 and SMB3 only.
  *
  * <p>smbd runs in the foreground <em>without</em> {@code --no-process-group}: it then leads its own
  * process group, and its SIGTERM handler (which signals its whole group) cannot reach the JVM.
@@ -27,19 +29,22 @@ public final class SambaServer implements AutoCloseable {
     public static final String PASSWORD = "Wanopt-smb-2024";
     public static final List<String> TOOLS = List.of("smbd", "smbpasswd", "smbclient");
 
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(SambaServer.class.getName());
 
     private final Path dir;
+    private final String host;
     private final int port;
     private final ChildProcess smbd;
     private final Instant startedAt;
 
-    private SambaServer(Path dir, int port, ChildProcess smbd, Instant startedAt) {
+    private SambaServer(Path dir, String host, int port, ChildProcess smbd, Instant startedAt) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.smbd = smbd;
         this.startedAt = startedAt;
@@ -55,6 +60,26 @@ public final class SambaServer implements AutoCloseable {
      * or {@code server smb encrypt = required}.
      */
     public static SambaServer start(Path dir, int port, List<String> extraGlobal) throws IOException {
+        return launch(dir, null, LOOPBACK, port, extraGlobal);
+    }
+
+    /**
+     * Starts smbd inside {@code namespace}, bound to {@code address} (an address of that namespace) and
+     * {@code port}; waits until an smbclient run inside the namespace lists the share.
+     */
+    public static SambaServer start(Path dir, NetworkNamespace namespace, String address, int port) throws IOException {
+        return start(dir, namespace, address, port, List.of());
+    }
+
+    /** As {@link #start(Path, NetworkNamespace, String, int)} with extra {@code [global]} lines. */
+    public static SambaServer start(Path dir, NetworkNamespace namespace, String address, int port,
+            List<String> extraGlobal) throws IOException {
+        return launch(dir, Objects.requireNonNull(namespace, "namespace"), address, port, extraGlobal);
+    }
+
+    /** {@code namespace} null: the JVM's own, where readiness is also checked by socket ownership. */
+    private static SambaServer launch(Path dir, NetworkNamespace namespace, String host, int port,
+            List<String> extraGlobal) throws IOException {
         for (String line : extraGlobal) {
             if (line.contains("\n") || line.strip().startsWith("[")) {
                 throw new IllegalArgumentException("not a single [global] parameter line: " + line);
@@ -68,23 +93,35 @@ public final class SambaServer implements AutoCloseable {
         // force user = root writes the files, but guests and smbtest must be able to traverse the share
         Files.setPosixFilePermissions(root.resolve(SHARE), PosixFilePermissions.fromString("rwxrwxrwx"));
         Path conf = root.resolve("smb.conf");
-        Files.writeString(conf, config(root, port, extraGlobal));
+        Files.writeString(conf, config(root, host, port, extraGlobal));
         ensureUnixUser();
         Commands.run(COMMAND_TIMEOUT, root, List.of(HostTools.executable("smbpasswd"), "-c", conf.toString(),
                 "-a", "-s", USER), PASSWORD + "\n" + PASSWORD + "\n");
         Instant startedAt = Instant.now();
-        ChildProcess smbd = ChildProcess.start("smbd", List.of(HostTools.executable("smbd"), "--foreground",
-                "--debug-stdout", "-s", conf.toString()), root.resolve("log/smbd.log"));
-        SambaServer server = new SambaServer(root, port, smbd, startedAt);
+        List<String> smbdCommand = List.of(HostTools.executable("smbd"), "--foreground", "--debug-stdout",
+                "-s", conf.toString());
+        Path smbdLog = root.resolve("log/smbd.log");
+        ChildProcess smbd = namespace == null ? ChildProcess.start("smbd", smbdCommand, smbdLog)
+                : namespace.start("smbd", smbdCommand, smbdLog);
+        SambaServer server = new SambaServer(root, host, port, smbd, startedAt);
         try {
-            Readiness.await(smbd, "accepting connections on " + HOST + ":" + port, START_TIMEOUT,
-                    () -> Readiness.listensAndAccepts(smbd, HOST, port));
+            if (namespace == null) {
+                Readiness.await(smbd, "accepting connections on " + host + ":" + port, START_TIMEOUT,
+                        () -> Readiness.listensAndAccepts(smbd, host, port));
+            } else {
+                // the JVM cannot reach a namespace's addresses: ask smbclient inside the namespace
+                Readiness.await(smbd, "serving share " + SHARE + " on " + host + ":" + port, START_TIMEOUT, () -> {
+                    SmbClient.command(server.address(), "ls", PROBE_TIMEOUT, namespace);
+                    return true;
+                });
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
         long elapsedMillis = (System.nanoTime() - begin) / 1_000_000;
-        LOG.log(System.Logger.Level.INFO, () -> "smbd pid " + smbd.pid() + " serving " + HOST + ":" + port
+        String where = namespace == null ? "" : " in " + namespace.name();
+        LOG.log(System.Logger.Level.INFO, () -> "smbd pid " + smbd.pid() + " serving " + host + ":" + port + where
                 + " ready in " + elapsedMillis + " ms");
         return server;
     }
@@ -94,7 +131,7 @@ public final class SambaServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(HOST, port);
+        return new InetSocketAddress(host, port);
     }
 
     /** The smb.conf this server runs with. */
@@ -187,7 +224,7 @@ public final class SambaServer implements AutoCloseable {
         }
     }
 
-    private static String config(Path root, int port, List<String> extraGlobal) {
+    private static String config(Path root, String host, int port, List<String> extraGlobal) {
         StringBuilder conf = new StringBuilder();
         conf.append("[global]\n");
         List<String> global = new ArrayList<>(List.of(
@@ -198,7 +235,7 @@ public final class SambaServer implements AutoCloseable {
                 "map to guest = Bad User",
                 "guest account = nobody",
                 "smb ports = " + port,
-                "interfaces = " + HOST,
+                "interfaces = " + host,
                 "bind interfaces only = yes",
                 "disable netbios = yes",
                 "pid directory = " + root.resolve("run"),

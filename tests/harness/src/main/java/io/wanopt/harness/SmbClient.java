@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * (non-zero exit, or an NT_STATUS_ error in its output, which smbclient sometimes reports with status 0).
  *
  * <p>Copies can be made with {@link Options} (dialect bounds, signing or encryption) and report the
- * {@link Session} smbclient actually had, read from its own debug log.
+ * {@link Session} smbclient actually had, read from its own debug log. Every operation can also run
+ * smbclient inside a {@link NetworkNamespace} (the overloads taking one), e.g. the client namespace of
+ * an {@link InPathNetwork}; local files are the host's either way.
  */
 public final class SmbClient {
 
@@ -108,6 +110,7 @@ public final class SmbClient {
     private static final Pattern ENCRYPTED_MESSAGE = Pattern.compile("Encrypted SMB2 message");
     /** smbclient -l names its log after the program under the given directory. */
     private static final String DEBUG_LOG_NAME = "log.smbclient";
+    private static final int DEBUG_LOG_TAIL_LINES = 10;
 
     private SmbClient() {
     }
@@ -123,10 +126,25 @@ public final class SmbClient {
     /** As {@link #get(InetSocketAddress, String, Path, Duration)} with {@code options}; returns the session it had. */
     public static Session get(InetSocketAddress server, Options options, String remoteName, Path local, Duration timeout)
             throws IOException {
+        return get(server, options, remoteName, local, timeout, null);
+    }
+
+    /** As {@link #get(InetSocketAddress, String, Path, Duration)}, smbclient running inside {@code namespace}. */
+    public static void get(InetSocketAddress server, String remoteName, Path local, Duration timeout,
+            NetworkNamespace namespace) throws IOException {
+        get(server, Options.DEFAULT, remoteName, local, timeout, Objects.requireNonNull(namespace, "namespace"));
+    }
+
+    /**
+     * As {@link #get(InetSocketAddress, Options, String, Path, Duration)}, smbclient running inside
+     * {@code namespace} (null: the JVM's own).
+     */
+    public static Session get(InetSocketAddress server, Options options, String remoteName, Path local, Duration timeout,
+            NetworkNamespace namespace) throws IOException {
         Path target = local.toAbsolutePath();
         Files.createDirectories(target.getParent());
         return runReportingSession(server, options, "get " + quoted(remoteName) + " " + quoted(target.toString()),
-                timeout);
+                timeout, namespace);
     }
 
     /** Copies {@code local} to share file {@code remoteName} (replacing it) via {@code server}. */
@@ -137,13 +155,34 @@ public final class SmbClient {
     /** As {@link #put(InetSocketAddress, Path, String, Duration)} with {@code options}; returns the session it had. */
     public static Session put(InetSocketAddress server, Options options, Path local, String remoteName, Duration timeout)
             throws IOException {
+        return put(server, options, local, remoteName, timeout, null);
+    }
+
+    /** As {@link #put(InetSocketAddress, Path, String, Duration)}, smbclient running inside {@code namespace}. */
+    public static void put(InetSocketAddress server, Path local, String remoteName, Duration timeout,
+            NetworkNamespace namespace) throws IOException {
+        put(server, Options.DEFAULT, local, remoteName, timeout, Objects.requireNonNull(namespace, "namespace"));
+    }
+
+    /**
+     * As {@link #put(InetSocketAddress, Options, Path, String, Duration)}, smbclient running inside
+     * {@code namespace} (null: the JVM's own).
+     */
+    public static Session put(InetSocketAddress server, Options options, Path local, String remoteName, Duration timeout,
+            NetworkNamespace namespace) throws IOException {
         return runReportingSession(server, options,
-                "put " + quoted(local.toAbsolutePath().toString()) + " " + quoted(remoteName), timeout);
+                "put " + quoted(local.toAbsolutePath().toString()) + " " + quoted(remoteName), timeout, namespace);
     }
 
     /** Runs one smbclient command string (e.g. {@code ls}) against the share; returns smbclient's output. */
     public static String command(InetSocketAddress server, String smbCommand, Duration timeout) throws IOException {
-        return run(server, Options.DEFAULT, List.of(), smbCommand, timeout);
+        return run(server, Options.DEFAULT, List.of(), smbCommand, timeout, null);
+    }
+
+    /** As {@link #command(InetSocketAddress, String, Duration)}, smbclient running inside {@code namespace}. */
+    public static String command(InetSocketAddress server, String smbCommand, Duration timeout,
+            NetworkNamespace namespace) throws IOException {
+        return run(server, Options.DEFAULT, List.of(), smbCommand, timeout, Objects.requireNonNull(namespace, "namespace"));
     }
 
     /**
@@ -152,12 +191,20 @@ public final class SmbClient {
      * some name one in every good session (e.g. the Kerberos attempt smbclient makes first).
      */
     private static Session runReportingSession(InetSocketAddress server, Options options, String smbCommand,
-            Duration timeout) throws IOException {
+            Duration timeout, NetworkNamespace namespace) throws IOException {
         Path logDir = Files.createTempDirectory("wanopt-smbclient");
         try {
-            String output = run(server, options,
-                    List.of("--debuglevel=" + SESSION_DEBUG_LEVEL, "--log-basename=" + logDir), smbCommand, timeout);
             Path log = logDir.resolve(DEBUG_LOG_NAME);
+            String output;
+            try {
+                output = run(server, options,
+                        List.of("--debuglevel=" + SESSION_DEBUG_LEVEL, "--log-basename=" + logDir), smbCommand, timeout,
+                        namespace);
+            } catch (IOException e) {
+                // at this debug level stdout is smb.conf parsing; the cause (e.g. a refused connection) is in the log
+                throw Files.exists(log) ? new IOException(e.getMessage() + "\nlast lines of smbclient's debug log:\n"
+                        + ChildProcess.tail(log, DEBUG_LOG_TAIL_LINES), e) : e;
+            }
             if (!Files.exists(log)) {
                 throw new IOException("smbclient wrote no debug log " + log + Commands.tailOf(output));
             }
@@ -182,8 +229,9 @@ public final class SmbClient {
                 (int) ENCRYPTED_MESSAGE.matcher(debugLog).results().count());
     }
 
+    /** {@code namespace} null: smbclient runs in the JVM's own network namespace. */
     private static String run(InetSocketAddress server, Options options, List<String> debugArguments,
-            String smbCommand, Duration timeout) throws IOException {
+            String smbCommand, Duration timeout, NetworkNamespace namespace) throws IOException {
         List<String> command = new ArrayList<>(List.of(HostTools.executable("smbclient"),
                 "//" + server.getHostString() + "/" + SambaServer.SHARE,
                 "-p", Integer.toString(server.getPort()),
@@ -191,6 +239,9 @@ public final class SmbClient {
         command.addAll(options.arguments());
         command.addAll(debugArguments);
         command.addAll(List.of("-c", smbCommand));
+        if (namespace != null) {
+            command = namespace.command(command);
+        }
         String output = Commands.run(timeout, command);
         if (output.contains("NT_STATUS_")) {
             throw new IOException(Commands.describe(command) + " reported an error" + Commands.tailOf(output));

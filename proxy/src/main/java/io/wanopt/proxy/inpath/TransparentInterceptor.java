@@ -1,0 +1,86 @@
+package io.wanopt.proxy.inpath;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.SocketChannel;
+import io.wanopt.config.InPathSettings;
+import io.wanopt.proxy.tunnel.LanTransport;
+import io.wanopt.proxy.tunnel.TunnelManager;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * The in-path listener: connections TPROXY steers here keep their original destination as the
+ * accepted socket's local address. Each is carried through the first peer of its rule whose tunnel is
+ * up; when none is, or no rule matches, it is passed through to its server unoptimized, never refused.
+ */
+public final class TransparentInterceptor implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TransparentInterceptor.class.getName());
+
+    private final InPathSettings settings;
+    private final LanTransport transport;
+    private final TunnelManager tunnels;
+    private final Duration connectTimeout;
+    private final InPathCounters counters = new InPathCounters();
+    private Channel listener;
+
+    public TransparentInterceptor(InPathSettings settings, LanTransport transport, TunnelManager tunnels,
+            Duration connectTimeout) {
+        this.settings = settings;
+        this.transport = transport;
+        this.tunnels = tunnels;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Binds the transparent listener on every address, port {@code in-path.listen-port}. */
+    public void start() throws InterruptedException {
+        listener = transport.lanListener(true, this::accepted).bind(new InetSocketAddress("0.0.0.0", settings.listenPort())).sync().channel();
+        LOG.info(() -> "in-path: transparent listener on " + listener.localAddress() + " for connections arriving on "
+                + String.join(", ", settings.lanInterfaces()));
+    }
+
+    private void accepted(SocketChannel ch) {
+        InetSocketAddress destination = ch.localAddress();
+        if (destination.getPort() == settings.listenPort()) {
+            // Addressed to the listener itself, not steered: relaying it would connect back here.
+            LOG.warning(() -> "in-path: refusing " + ch.remoteAddress() + ", which addressed the transparent listener directly");
+            ch.close();
+            return;
+        }
+        String host = destination.getAddress().getHostAddress();
+        for (InPathSettings.Rule rule : settings.rules()) {
+            if (!rule.matches(destination.getAddress(), destination.getPort())) {
+                continue;
+            }
+            for (String peer : rule.peers()) {
+                if (tunnels.carry(ch, host, destination.getPort(), peer)) {
+                    counters.intercepted.increment();
+                    return;
+                }
+            }
+            counters.passedPeersDown.increment();
+            PassThrough.relay(ch, transport, destination, connectTimeout, counters,
+                    "no peer up (" + String.join(", ", rule.peers()) + ")");
+            return;
+        }
+        counters.passedNoRule.increment();
+        PassThrough.relay(ch, transport, destination, connectTimeout, counters, "no in-path rule matches");
+    }
+
+    public InPathCounters counters() {
+        return counters;
+    }
+
+    /** The bound listener's address, or null before {@link #start}. */
+    public InetSocketAddress listenerAddress() {
+        return listener == null ? null : (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+}

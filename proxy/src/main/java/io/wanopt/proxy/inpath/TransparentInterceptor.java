@@ -1,10 +1,12 @@
 package io.wanopt.proxy.inpath;
 
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.wanopt.config.InPathSettings;
 import io.wanopt.proxy.tunnel.LanTransport;
 import io.wanopt.proxy.tunnel.TunnelManager;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.logging.Logger;
@@ -33,9 +35,25 @@ public final class TransparentInterceptor implements AutoCloseable {
         this.connectTimeout = connectTimeout;
     }
 
-    /** Binds the transparent listener on every address, port {@code in-path.listen-port}. */
-    public void start() throws InterruptedException {
-        listener = transport.lanListener(true, this::accepted).bind(new InetSocketAddress("0.0.0.0", settings.listenPort())).sync().channel();
+    /**
+     * Binds the transparent listener on every address, port {@code in-path.listen-port}.
+     *
+     * @throws IOException when the port cannot be bound or the socket did not take IP_TRANSPARENT
+     *     (Netty only logs a refused option; a plain listener would never see a steered connection)
+     */
+    public void start() throws InterruptedException, IOException {
+        String what = "in-path: cannot open the transparent listener on port " + settings.listenPort();
+        try {
+            listener = transport.lanListener(true, this::accepted)
+                    .bind(new InetSocketAddress("0.0.0.0", settings.listenPort())).sync().channel();
+        } catch (Exception e) {
+            // Netty rethrows the bind failure undeclared.
+            throw new IOException(what + ": " + e.getMessage(), e);
+        }
+        if (!Boolean.TRUE.equals(listener.config().getOption(EpollChannelOption.IP_TRANSPARENT))) {
+            listener.close().syncUninterruptibly();
+            throw new IOException(what + ": the socket refused IP_TRANSPARENT (needs root or CAP_NET_ADMIN)");
+        }
         LOG.info(() -> "in-path: transparent listener on " + listener.localAddress() + " for connections arriving on "
                 + String.join(", ", settings.lanInterfaces()));
     }

@@ -133,6 +133,25 @@ class MainTest {
     }
 
     @Test
+    void nftRulesPrintsTheSteeringToInstallAndToRemove() throws IOException {
+        Path file = site("in-path { enabled = true, lan-interfaces = [eth1], rules = [ { destinations = [\"10.20.0.0/16\"], "
+                + "ports = [445], peers = [dc1] } ] }");
+        Result install = run("nft-rules", "--config", file.toString());
+        assertEquals(0, install.status(), install.err());
+        assertTrue(install.out().startsWith("#!/bin/sh\n"), install.out());
+        assertTrue(install.out().contains("iifname { \"eth1\" } ip daddr { 10.20.0.0/16 } tcp dport { 445 }"), install.out());
+        Result remove = run("nft-rules", "--remove", "--config", file.toString());
+        assertEquals(0, remove.status(), remove.err());
+        assertTrue(remove.out().contains("nft delete table ip wanopt"), remove.out());
+
+        Result noRules = run("nft-rules", "--config", site("").toString());
+        assertEquals(2, noRules.status());
+        assertTrue(noRules.err().contains("has no in-path rules"), noRules.err());
+        Result usage = run("nft-rules");
+        assertEquals(List.of("wanopt nft-rules: --config is required (see wanopt help)"), usage.errLines());
+    }
+
+    @Test
     void configCheckUsageAndMissingFile() {
         Path missing = dir.resolve("missing.conf");
         Result result = run("config", "check", missing.toString());
@@ -199,9 +218,12 @@ class MainTest {
     void examplesCheckWithIssuedKeys() throws IOException {
         Path ca = dir.resolve("ca");
         assertEquals(0, run("pki", "ca", "--out", ca.toString()).status());
-        for (String[] example : new String[][] {{"branch.conf", "branch1", "1 peers, 2 listeners"}, {"datacenter.conf", "dc1", "1 peers, 0 listeners"}}) {
+        for (String[] example : new String[][] {{"branch.conf", "branch1", "1 peers, 2 listeners"}, {"datacenter.conf", "dc1", "1 peers, 0 listeners"},
+                {"branch-in-path.conf", "branch1", "2 peers, 0 listeners, in-path on eth1 with 1 rules"}}) {
             String id = example[1];
-            assertEquals(0, run("pki", "issue", "--ca", ca.toString(), "--out", dir.toString(), "--id", id).status());
+            if (!Files.exists(dir.resolve(id + ".key"))) {
+                assertEquals(0, run("pki", "issue", "--ca", ca.toString(), "--out", dir.toString(), "--id", id).status());
+            }
             Path site = dir.resolve(example[0]);
             Files.writeString(site, "include required(file(\"" + Path.of("../config/examples", example[0]).toAbsolutePath() + "\"))\n"
                     + "wanopt.tls { key = " + id + ".key, certificate = " + id + ".crt, trusted-ca = ca/ca.crt }\n");

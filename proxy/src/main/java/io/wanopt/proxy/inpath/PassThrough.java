@@ -106,6 +106,8 @@ final class PassThrough {
 
         private final Channel to;
         private ChannelFuture lastWrite;
+        /** The socket read from sent FIN: no read may be asked for any more (epoll fails one). */
+        private boolean inputShut;
 
         Direction(Channel to) {
             this.to = to;
@@ -115,10 +117,10 @@ final class PassThrough {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             counters.passedBytes.add(((ByteBuf) msg).readableBytes());
             lastWrite = to.writeAndFlush(msg).addListener(f -> {
-                if (f.isSuccess()) {
-                    ctx.read();
-                } else {
+                if (!f.isSuccess()) {
                     end("write failed: " + f.cause().getMessage());
+                } else if (!inputShut) {
+                    ctx.read();
                 }
             });
         }
@@ -126,6 +128,7 @@ final class PassThrough {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
+                inputShut = true;
                 Runnable passFin = () -> ((DuplexChannel) to).shutdownOutput().addListener(f -> {
                     if (f.isSuccess() && ++outputsShut == 2) {
                         end(null);

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollErrorInterest;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -78,6 +79,7 @@ public record LanTransport(EventLoopGroup group, Class<? extends ServerSocketCha
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        EpollErrorInterest.keep(ch);
                         accepted.accept(ch);
                     }
                 });
@@ -96,8 +98,14 @@ public record LanTransport(EventLoopGroup group, Class<? extends ServerSocketCha
      */
     public ChannelFuture connectToServer(Bootstrap bootstrap, String host, int port, InetAddress client) {
         InetSocketAddress server = InetSocketAddress.createUnresolved(host, port);
-        return connectFromClient && client != null
+        ChannelFuture connected = connectFromClient && client != null
                 ? bootstrap.connect(server, new InetSocketAddress(client, 0))
                 : bootstrap.connect(server);
+        // Runs before the caller's listeners: the workaround is in place before any byte is written.
+        return connected.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                EpollErrorInterest.keep(f.channel());
+            }
+        });
     }
 }

@@ -56,8 +56,10 @@ class InPathTest {
     private static final String WAN_RATE = "100mbit";
     private static final int TUNNEL_PORT = 7800;
     private static final int HTTP_PORT = 8080;
-    /** The server ports the branch intercepts: portmapper, SMB, NFS, MOUNT. */
-    private static final String INTERCEPTED_PORTS = "111, 445, 2049, 20048";
+    /** Where {@link HalfClosingPeers} answers in the server namespace. */
+    private static final int HALF_CLOSE_PORT = 9000;
+    /** The server ports the branch intercepts: portmapper, SMB, NFS, MOUNT, and the half-closing exchange. */
+    private static final String INTERCEPTED_PORTS = "111, 445, 2049, 20048, " + HALF_CLOSE_PORT;
     /** How long after a SIGKILL a new connection may still fail. */
     private static final Duration FAIL_OPEN_BOUND = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(InPathTest.class.getName());
@@ -70,6 +72,7 @@ class InPathTest {
     private SambaServer samba;
     private NfsServer nfs;
     private HttpFileServer http;
+    private ChildProcess halfClosingServer;
     private ChildProcess branch;
     private ChildProcess datacenter;
     private final List<Path> daemonLogs = new ArrayList<>();
@@ -108,6 +111,8 @@ class InPathTest {
         Files.createDirectories(HttpFileServer.filesDirectory(httpDir));
         Files.copy(vmdkSource, HttpFileServer.filesDirectory(httpDir).resolve(vmdk));
         http = HttpFileServer.start(httpDir, network.server(), InPathNetwork.SERVER_ADDRESS, HTTP_PORT);
+        halfClosingServer = network.server().start("half-closing server", javaCommand(HalfClosingPeers.class, "server",
+                InPathNetwork.SERVER_ADDRESS, Integer.toString(HALF_CLOSE_PORT)), dir.resolve("half-closing-server.log"));
 
         Path pki = dir.resolve("pki");
         Pki.createCa(pki, "in-path test CA");
@@ -121,7 +126,7 @@ class InPathTest {
 
     @AfterAll
     void stopEverything() throws IOException {
-        for (AutoCloseable part : new AutoCloseable[] {branch, datacenter, http, samba, nfs}) {
+        for (AutoCloseable part : new AutoCloseable[] {branch, datacenter, halfClosingServer, http, samba, nfs}) {
             if (part != null) {
                 try {
                     part.close();
@@ -163,8 +168,23 @@ class InPathTest {
         }
     }
 
+    /**
+     * A client that half-closes and then reads a long answer slowly (the appliance's LAN socket has
+     * its input shut and must wait to write): the answer arrives whole.
+     */
     @Test
     @Order(2)
+    void aHalfClosedClientGetsTheWholeLongAnswer() throws Exception {
+        String output = network.client().run(COPY_TIMEOUT, javaCommand(HalfClosingPeers.class, "client",
+                InPathNetwork.SERVER_ADDRESS, Integer.toString(HALF_CLOSE_PORT)));
+        List<String> lines = output.strip().lines().toList();
+        assertEquals(HalfClosingPeers.expectedAnswerDigest(), lines.get(lines.size() - 1), output);
+        assertTrue(Files.readString(branch.log()).contains(":" + HALF_CLOSE_PORT + " via dc ended"),
+                "the exchange was carried through dc and ended normally:\n" + branch.logTail(20));
+    }
+
+    @Test
+    @Order(3)
     void trafficNoRuleMatchesIsRoutedUntouched() throws Exception {
         long interceptedBefore = intercepted(branch);
         long wan = wanBytesOf(() -> copyAndCheck("http"));
@@ -174,7 +194,7 @@ class InPathTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledBranchFailsOpenWithinSecondsAndOptimizesAgainAfterRestart() throws Exception {
         ProcessHandle.of(branch.pid()).ifPresent(ProcessHandle::destroyForcibly);
         assertTrue(branch.awaitExit(Duration.ofSeconds(10)), "the branch appliance died of SIGKILL");
@@ -210,7 +230,7 @@ class InPathTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aStoppedDatacenterMeansPassThroughNeverCorruptionAndClientAddressesWhenTransparent() throws Exception {
         // A copy in flight when the datacenter appliance stops either completes byte-exact or fails.
         network.shapeWan("20mbit");
@@ -250,7 +270,7 @@ class InPathTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aCleanStopRemovesAllTheApplianceInstalled() throws Exception {
         branch.stop(Duration.ofSeconds(20));
         datacenter.stop(Duration.ofSeconds(20));
@@ -306,10 +326,23 @@ class InPathTest {
         Files.writeString(file, config);
         Path log = site.resolve("wanopt-" + daemonLogs.size() + ".log");
         daemonLogs.add(log);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dio.netty.leakDetection.level=advanced", "-cp", System.getProperty("java.class.path"),
-                "io.wanopt.proxy.cli.Main", "run", "--config", file.toString());
+        List<String> command = javaCommand(List.of("-Xmx512m", "-Dio.netty.leakDetection.level=advanced"),
+                io.wanopt.proxy.cli.Main.class, "run", "--config", file.toString());
         return namespace.start("wanopt " + id, command, log);
+    }
+
+    /** {@code java -cp CLASSPATH MAIN ARGS} with this JVM's java and class path. */
+    private static List<String> javaCommand(Class<?> main, String... args) {
+        return javaCommand(List.of(), main, args);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static void awaitLog(ChildProcess daemon, String text) throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import io.wanopt.proxy.tunnel.PeerStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -83,7 +84,7 @@ public final class Daemon {
         for (PeerSettings peer : appliance.settings().peers()) {
             PeerStatus status = appliance.peer(peer.id());
             peers.add(peer.id() + (status.up()
-                    ? " up rtt " + String.format("%.1f", Math.max(0, status.rttNanos()) / 1e6) + " ms, "
+                    ? " up rtt " + String.format(Locale.ROOT, "%.1f", Math.max(0, status.rttNanos()) / 1e6) + " ms, "
                             + status.flows() + " flows"
                     : " down"));
         }

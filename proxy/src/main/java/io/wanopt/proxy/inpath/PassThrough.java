@@ -106,7 +106,7 @@ final class PassThrough {
 
         private final Channel to;
         private ChannelFuture lastWrite;
-        /** The socket read from sent FIN: no read may be asked for any more (epoll fails one). */
+        /** The socket read from sent FIN: nothing more to read, so no read is asked for. */
         private boolean inputShut;
 
         Direction(Channel to) {

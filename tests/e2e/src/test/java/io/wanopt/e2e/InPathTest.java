@@ -17,8 +17,11 @@ import io.wanopt.harness.SambaServer;
 import io.wanopt.harness.SmbClient;
 import io.wanopt.harness.VmImages;
 import io.wanopt.proxy.pki.Pki;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +65,15 @@ class InPathTest {
     private static final String INTERCEPTED_PORTS = "111, 445, 2049, 20048, " + HALF_CLOSE_PORT;
     /** How long after a SIGKILL a new connection may still fail. */
     private static final Duration FAIL_OPEN_BOUND = Duration.ofSeconds(5);
+    /** A table of the admin's own in the branch router, which the appliance must leave alone. */
+    private static final String ADMIN_TABLE = """
+            table inet admin {
+            	chain forward {
+            		type filter hook forward priority filter; policy accept;
+            		counter
+            	}
+            }
+            """;
     private static final System.Logger LOG = System.getLogger(InPathTest.class.getName());
     private static final Pattern INTERCEPTED = Pattern.compile("in-path: (\\d+) intercepted, (\\d+) passed through");
 
@@ -81,6 +93,8 @@ class InPathTest {
     private long vmdkSize;
     private String branchSteeringBefore;
     private String datacenterSteeringBefore;
+    /** The branch's ruleset and routing while its appliance runs and manages its steering. */
+    private String branchSteeringInstalled;
     private int copies;
 
     @BeforeAll
@@ -95,6 +109,10 @@ class InPathTest {
 
         network = InPathNetwork.create(dir.resolve("net"));
         network.shapeWan(WAN_RATE);
+        // The admin's own table and rule, which the appliance must leave alone.
+        network.branch().run(Duration.ofSeconds(10), List.of("nft", "-f", "-"), ADMIN_TABLE);
+        network.branch().run(Duration.ofSeconds(10), List.of("ip", "rule", "add", "from", InPathNetwork.BRANCH_LAN_SUBNET,
+                "lookup", "main", "priority", "1000"));
         branchSteeringBefore = steeringState(network.branch());
         datacenterSteeringBefore = steeringState(network.datacenter());
 
@@ -227,6 +245,7 @@ class InPathTest {
                 "the restart replaced the killed run's steering instead of adding to it:\n" + rules);
         long repeat = wanBytesOf(() -> copyAndCheck("smb"));
         assertTrue(repeat < vmdkSize / 100, "optimized again after the restart: " + repeat + " bytes on the WAN");
+        branchSteeringInstalled = steeringState(network.branch());
     }
 
     @Test
@@ -281,6 +300,27 @@ class InPathTest {
         assertEquals(datacenterSteeringBefore, steeringState(network.datacenter()));
         // Nothing steers any more: the client reaches the server straight through both routers.
         copyAndCheck("smb");
+
+        // An admin who manages nftables runs what `wanopt nft-rules` prints: the same steering, and its removal.
+        Path config = dir.resolve("branch").resolve("wanopt.conf");
+        network.branch().run(Duration.ofSeconds(20), List.of("sh", "-c", nftRules(config, false)));
+        assertEquals(branchSteeringInstalled, steeringState(network.branch()));
+        network.branch().run(Duration.ofSeconds(20), List.of("sh", "-c", nftRules(config, true)));
+        assertEquals(branchSteeringBefore, steeringState(network.branch()));
+    }
+
+    /** The script {@code wanopt nft-rules} prints for {@code config}. */
+    private static String nftRules(Path config, boolean remove) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("nft-rules", "--config", config.toString()));
+        if (remove) {
+            args.add("--remove");
+        }
+        int status = io.wanopt.proxy.cli.Main.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     // ---- sites ----
@@ -379,10 +419,10 @@ class InPathTest {
         return intercepted(daemon);
     }
 
-    /** The branch's nftables ruleset, policy-routing rules and routes of every table. */
+    /** The router's nftables ruleset (without counter values), policy-routing rules and IPv4 routes of every table. */
     private static String steeringState(NetworkNamespace router) throws IOException {
         Duration timeout = Duration.ofSeconds(10);
-        return router.run(timeout, List.of("nft", "list", "ruleset")) + "\n--\n"
+        return router.run(timeout, List.of("nft", "-s", "list", "ruleset")) + "\n--\n"
                 + router.run(timeout, List.of("ip", "rule", "show")) + "\n--\n"
                 + router.run(timeout, List.of("ip", "-4", "route", "show", "table", "all"));
     }

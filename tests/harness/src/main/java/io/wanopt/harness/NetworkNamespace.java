@@ -39,6 +39,11 @@ public record NetworkNamespace(String name) {
         return Commands.run(timeout, command(command));
     }
 
+    /** As {@link #run(Duration, List)} with {@code input} as the command's stdin. */
+    public String run(Duration timeout, List<String> command, String input) throws IOException {
+        return Commands.run(timeout, null, command(command), input);
+    }
+
     /** Starts {@code command} in this namespace as a {@link ChildProcess} named {@code processName}. */
     public ChildProcess start(String processName, List<String> command, Path log) throws IOException {
         return ChildProcess.start(processName + " in " + name, command(command), log);

@@ -44,6 +44,9 @@ final class SettingsReader {
     private static final Set<String> SMARTREAD_RULE_KEYS = Set.of("path", "unused-blocks");
     private static final Set<String> IN_PATH_RULE_KEYS = Set.of("destinations", "ports", "peers");
     private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
+    /** sun_path of struct sockaddr_un holds 108 bytes with the terminating NUL. */
+    private static final int MAX_UNIX_SOCKET_PATH = 107;
     private static final Pattern NFT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
     private static final Pattern SUBNET = Pattern.compile("([0-9.]+)(?:/(\\d{1,2}))?");
@@ -140,7 +143,7 @@ final class SettingsReader {
         List<ListenerSettings> listeners = listeners(root, peers);
         InPathSettings inPath = inPath(root.section("in-path"), peers);
         return new WanoptSettings(applianceId, tls, peers, listeners, inPath, tunnel, chunking, store, compression,
-                protocols, smartRead, maxBuffered, summaryInterval, origin);
+                protocols, smartRead, maxBuffered, summaryInterval, management(root.section("management")), origin);
     }
 
     private void checkKnownKeys(ConfigObject actual, ConfigObject reference, String path) throws ConfigError {
@@ -399,6 +402,32 @@ final class SettingsReader {
             listeners.add(new ListenerSettings(listen, target.host(), target.port(), peer));
         }
         return listeners;
+    }
+
+    private ManagementSettings management(Section management) throws ConfigError {
+        String socket = management.string("admin-socket");
+        Path adminSocket = null;
+        if (!socket.isBlank()) {
+            adminSocket = Path.of(socket);
+            if (!adminSocket.isAbsolute()) {
+                throw management.fail("admin-socket", "\"" + socket + "\" is not an absolute path");
+            }
+            if (socket.getBytes(StandardCharsets.UTF_8).length > MAX_UNIX_SOCKET_PATH) {
+                throw management.fail("admin-socket", "\"" + socket + "\" is longer than a Unix socket path may be ("
+                        + MAX_UNIX_SOCKET_PATH + " bytes)");
+            }
+        }
+        String group = management.string("admin-group");
+        if (!group.isEmpty() && !GROUP_NAME.matcher(group).matches()) {
+            throw management.fail("admin-group", "\"" + group + "\" is not a group name");
+        }
+        InetSocketAddress metrics = management.string("metrics-listen").isBlank() ? null
+                : management.listenAddress("metrics-listen");
+        int logLines = management.integer("log-lines");
+        if (logLines < 0) {
+            throw management.fail("log-lines", logLines + " is below the minimum of 0");
+        }
+        return new ManagementSettings(adminSocket, group, metrics, logLines);
     }
 
     private InPathSettings inPath(Section inPath, List<PeerSettings> peers) throws ConfigError {

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param smartRead {@code wanopt.smartread}
  * @param maxBuffered {@code memory.max-buffered}: LAN bytes this appliance may buffer across all flows
  * @param summaryInterval {@code stats.summary-interval}
+ * @param management {@code wanopt.management}
  * @param origin the file the settings came from, or the description given to {@link #parse}
  */
 public record WanoptSettings(
@@ -43,6 +44,7 @@ public record WanoptSettings(
         SmartReadSettings smartRead,
         long maxBuffered,
         Duration summaryInterval,
+        ManagementSettings management,
         String origin) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");

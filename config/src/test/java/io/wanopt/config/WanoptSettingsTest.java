@@ -132,6 +132,8 @@ class WanoptSettingsTest {
                 0x5741, 7810, "wanopt"), settings.inPath());
         assertEquals(256L << 20, settings.maxBuffered());
         assertEquals(Duration.ofMinutes(1), settings.summaryInterval());
+        assertEquals(new ManagementSettings(Path.of("/run/wanopt/admin.sock"), "", new InetSocketAddress("127.0.0.1", 9780),
+                1000), settings.management());
     }
 
     @Test
@@ -300,6 +302,12 @@ class WanoptSettingsTest {
                 bad("in-path main table", extra("in-path.route-table = 254"), "wanopt.in-path.route-table", 13),
                 bad("in-path bad interface", extra("in-path.lan-interfaces = [\"eth1; drop\"]"), "wanopt.in-path.lan-interfaces", 13),
                 bad("in-path bad table name", extra("in-path.nft-table = \"wan opt\""), "wanopt.in-path.nft-table", 13),
+                bad("admin socket relative", extra("management.admin-socket = run/admin.sock"), "wanopt.management.admin-socket", 13),
+                bad("admin socket too long", extra("management.admin-socket = \"/" + "x".repeat(120) + "\""),
+                        "wanopt.management.admin-socket", 13),
+                bad("admin group not a name", extra("management.admin-group = \"wan opt\""), "wanopt.management.admin-group", 13),
+                bad("metrics address", extra("management.metrics-listen = \"localhost\""), "wanopt.management.metrics-listen", 13),
+                bad("negative log lines", extra("management.log-lines = -1"), "wanopt.management.log-lines", 13),
                 bad("bad rate unit", extra("peer-defaults.link-rate = 10mbps"), "wanopt.peer-defaults.link-rate", 13),
                 bad("bad peer rate", edit(5, "10mbit", "fast"), "wanopt.peers[0].link-rate", 5),
                 bad("bad compression", edit(6, "none", "gzip"), "wanopt.peers[1].compression", 6),

@@ -4,6 +4,8 @@ import io.wanopt.cache.store.ChunkStoreStats;
 import io.wanopt.config.ConfigError;
 import io.wanopt.config.PeerSettings;
 import io.wanopt.config.WanoptSettings;
+import io.wanopt.proxy.admin.Management;
+import io.wanopt.proxy.admin.RecentLogs;
 import io.wanopt.proxy.tunnel.PeerStatus;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /** {@code wanopt run --config FILE}: the appliance as a long-running process, until SIGTERM/SIGINT. */
 public final class Daemon {
@@ -38,9 +41,23 @@ public final class Daemon {
             return 2;
         }
         LogFormat.install();
+        RecentLogs recentLogs = new RecentLogs(settings.management().logLines(), new SimpleFormatter());
+        Logger.getLogger("").addHandler(recentLogs);
+        ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "wanopt-summary");
+            thread.setDaemon(true);
+            return thread;
+        });
         Appliance appliance;
+        Management management;
         try {
             appliance = Appliance.start(settings);
+            try {
+                management = Management.start(appliance, settings.management(), recentLogs, summaries);
+            } catch (IOException | RuntimeException e) {
+                appliance.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             err.println("wanopt: cannot start: " + e.getMessage());
             return 1;
@@ -49,16 +66,16 @@ public final class Daemon {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "wanopt-summary");
-            thread.setDaemon(true);
-            return thread;
-        });
         long interval = settings.summaryInterval().toMillis();
         summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
         // JUL resets its handlers in its own shutdown hook, so the last words go straight to stderr.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             summaries.shutdownNow();
+            try {
+                management.close();
+            } catch (IOException e) {
+                err.println("removing the admin socket failed: " + e.getMessage());
+            }
             try {
                 appliance.close();
                 err.println("appliance " + settings.applianceId() + " stopped: " + appliance.counters().summary());

@@ -158,7 +158,8 @@ public final class InPathThroughput {
         Path config = site.resolve("wanopt.conf");
         Files.writeString(config, "wanopt {\n appliance-id = " + id + "\n"
                 + " tls { key = ../pki/" + id + ".key, certificate = ../pki/" + id + ".crt, trusted-ca = ../pki/ca.crt }\n "
-                + settings + " store.path = store\n}\n");
+                + settings + " store.path = store\n"
+                + " management { admin-socket = \"" + site.resolve("admin.sock") + "\", metrics-listen = \"\" }\n}\n");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString());
         return namespace.start("wanopt " + id, command, site.resolve("wanopt.log"));

@@ -36,6 +36,10 @@ public final class Main {
     static final String USAGE = """
             usage: wanopt <command> [arguments]
               run --config FILE                    run the appliance described by FILE
+              status | peers | flows | cache [--json]   ask the running appliance (its admin socket): overview,
+                                                   peers with round trip, open flows (flows --watch refreshes),
+                                                   the dictionary; --socket PATH or --config FILE name it
+              logs [N]                             the running appliance's last N log lines (50)
               config check FILE                    validate FILE and print a one-line summary
               pki ca --out DIR [--name NAME]       create a CA (DIR/ca.key, DIR/ca.crt); NAME defaults to "wanopt CA"
               pki issue --ca DIR --out DIR --id ID issue DIR/ID.key and DIR/ID.crt for appliance ID
@@ -88,6 +92,9 @@ public final class Main {
                 }
                 case "run" -> {
                     return Daemon.run(rest, err);
+                }
+                case "status", "peers", "flows", "cache", "logs" -> {
+                    return AdminClient.run(args[0], rest, out, err);
                 }
                 case "nft-rules" -> {
                     return nftRules(rest, out);

@@ -149,6 +149,17 @@ final class FlowFiles {
         return touched;
     }
 
+    /** The file with data used most recently, if any (the map keeps files in order of use). */
+    Optional<FileStats> latest() {
+        FileStats latest = null;
+        for (FileStats stats : files.values()) {
+            if (stats.bytesRead + stats.bytesWritten > 0) {
+                latest = stats;
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
     private FileStats file(Object file) {
         return files.computeIfAbsent(file, key -> new FileStats());
     }

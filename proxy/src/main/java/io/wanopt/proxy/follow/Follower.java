@@ -1,6 +1,7 @@
 package io.wanopt.proxy.follow;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Optional;
 
 /**
  * Follows a file protocol on one flow: it hands what the LAN side sends to the flow's encoder (file
@@ -26,6 +27,9 @@ public interface Follower {
 
     /** One line per file whose data this side encoded; empty if none. */
     String filesSummary();
+
+    /** The file whose data this side encoded most recently, if any. */
+    Optional<FlowFile> latestFile();
 
     /** Releases what is held. */
     void close();

@@ -13,6 +13,7 @@ import io.wanopt.protocols.MalformedInputException;
 import io.wanopt.protocols.disk.ByteRange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What followers of framed file protocols share. A flow is followed when its client's first bytes
@@ -195,6 +196,12 @@ abstract class FramedFollower<F extends ReferenceCounted> implements Follower {
             summary.append(summary.length() == 0 ? "" : "; ").append(file);
         }
         return summary.toString();
+    }
+
+    @Override
+    public final Optional<FlowFile> latestFile() {
+        return files.latest().map(file -> new FlowFile(file.name() == null ? "(unnamed)" : file.name(),
+                file.vmdk().isPresent()));
     }
 
     /** Bytes held from the LAN are dropped with the flow. */

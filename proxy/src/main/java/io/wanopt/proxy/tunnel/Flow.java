@@ -22,6 +22,7 @@ import io.wanopt.cache.codec.DecodedBatch;
 import io.wanopt.cache.codec.EncodedBatch;
 import io.wanopt.proxy.TrafficCounters;
 import io.wanopt.config.ProtocolSettings;
+import io.wanopt.proxy.follow.FlowFile;
 import io.wanopt.proxy.follow.FollowedFlow;
 import io.wanopt.proxy.follow.Follower;
 import io.wanopt.proxy.follow.NfsFollower;
@@ -30,10 +31,12 @@ import io.wanopt.proxy.follow.SmbFollower;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,6 +65,10 @@ final class Flow {
     private final FlowEnvironment env;
     private final TrafficCounters counters;
     private final String description;
+    /** The LAN client's address, or "" when this side only knows the peer. */
+    private final String client;
+    /** The server's host:port. */
+    private final String server;
     private final long startNanos = System.nanoTime();
 
     private Channel lan;
@@ -103,13 +110,15 @@ final class Flow {
     private record InFlight(long end, Map<ChunkId, byte[]> referenced) {
     }
 
-    private Flow(int id, Tunnel tunnel, FlowEnvironment env, EventLoop executor, String description,
-            boolean lanIsClient) {
+    private Flow(int id, Tunnel tunnel, FlowEnvironment env, EventLoop executor, String description, String client,
+            String server, boolean lanIsClient) {
         this.id = id;
         this.tunnel = tunnel;
         this.env = env;
         this.executor = executor;
         this.description = description;
+        this.client = client;
+        this.server = server;
         this.counters = new TrafficCounters(tunnel.counters());
         this.encoder = new ChunkEncoder(env.chunker(), env.store(), tunnel.knowledge(), tunnel.literalCodec(),
                 env.zstdLevel(), env.settings().batchSize(), tunnel.alloc(), counters.sent);
@@ -135,13 +144,15 @@ final class Flow {
      * the client instead of ending its stream as if complete.
      */
     static Flow accepted(Tunnel tunnel, FlowEnvironment env, Channel lan, String targetHost, int targetPort) {
+        InetSocketAddress remote = (InetSocketAddress) lan.remoteAddress();
+        InetAddress client = remote.getAddress();
         Flow flow = new Flow(tunnel.nextFlowId(), tunnel, env, lan.eventLoop(),
-                lan.remoteAddress() + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId(), true);
+                remote + " -> " + targetHost + ':' + targetPort + " via " + tunnel.peerId(),
+                client.getHostAddress() + ':' + remote.getPort(), targetHost + ':' + targetPort, true);
         flow.lan = lan;
         flow.lanConnected = true;
         lan.config().setOption(ChannelOption.SO_LINGER, 0);
         tunnel.register(flow);
-        InetAddress client = ((InetSocketAddress) lan.remoteAddress()).getAddress();
         tunnel.sendControl(Frames.open(tunnel.alloc(), flow.id, targetHost, targetPort, client));
         lan.pipeline().addLast(flow.new LanHandler());
         flow.requestRead();
@@ -156,7 +167,7 @@ final class Flow {
         LanTransport transport = env.lanTransport();
         EventLoop loop = transport.group().next();
         Flow flow = new Flow(id, tunnel, env, loop, tunnel.peerId() + " flow " + id + " -> " + targetHost + ':'
-                + targetPort, false);
+                + targetPort, client == null ? "" : client.getHostAddress(), targetHost + ':' + targetPort, false);
         tunnel.register(flow);
         Bootstrap bootstrap = transport.bootstrap(loop)
                 .option(ChannelOption.AUTO_READ, false)
@@ -183,6 +194,15 @@ final class Flow {
                         + f.cause().getMessage(), true);
             }
         });
+    }
+
+    /** What {@code wanopt flows} shows of this flow; call on {@link #executor}. */
+    FlowSnapshot snapshot() {
+        Optional<FlowFile> file = follower == null ? Optional.empty() : follower.latestFile();
+        return new FlowSnapshot(tunnel.peerId(), client, server, follower == null ? "generic" : follower.protocol(),
+                file.map(FlowFile::name).orElse(""), file.map(FlowFile::vmdk).orElse(false),
+                counters.lanIn() + counters.lanOut(), counters.wanIn() + counters.wanOut(),
+                Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     // ---- frames from the tunnel (on executor) ----

@@ -84,6 +84,11 @@ final class Tunnel {
         return flows.size();
     }
 
+    /** The flows open now (a copy). */
+    List<Flow> openFlows() {
+        return List.copyOf(flows.values());
+    }
+
     int nextFlowId() {
         return nextFlowId.getAndAdd(2);
     }

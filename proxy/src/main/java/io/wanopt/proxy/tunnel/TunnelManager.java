@@ -22,11 +22,16 @@ import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -130,6 +135,29 @@ public final class TunnelManager implements AutoCloseable {
         boolean up = tunnel != null && tunnel.channel().isActive();
         return new PeerStatus(peerId, up, up ? tunnel.rttNanos : -1, up ? tunnel.flowCount() : 0,
                 peerCounters.get(peerId));
+    }
+
+    /**
+     * The flows open now on every tunnel, each read on its own event loop; a flow that does not answer
+     * within {@code timeout} (or ended meanwhile) is left out.
+     */
+    public List<FlowSnapshot> flows(Duration timeout) throws InterruptedException {
+        List<Future<FlowSnapshot>> pending = new ArrayList<>();
+        for (Tunnel tunnel : tunnels.values()) {
+            for (Flow flow : tunnel.openFlows()) {
+                pending.add(flow.executor.submit(flow::snapshot));
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<FlowSnapshot> snapshots = new ArrayList<>();
+        for (Future<FlowSnapshot> snapshot : pending) {
+            try {
+                snapshots.add(snapshot.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                snapshot.cancel(false);
+            }
+        }
+        return snapshots;
     }
 
     /** Waits until the tunnel to {@code peerId} is up. */

@@ -1,17 +1,26 @@
 package io.wanopt.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.Appliance;
+import io.wanopt.proxy.cli.Main;
 import io.wanopt.proxy.pki.Pki;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,13 +40,15 @@ class DaemonProcessTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+        Path adminSocket = dir.resolve("run").resolve("admin.sock");
         Path dcConf = dir.resolve("dc.conf");
         Files.writeString(dcConf, "wanopt {\n appliance-id = dc\n"
                 + " tls { key = pki/dc.key, certificate = pki/dc.crt, trusted-ca = pki/ca.crt }\n"
                 + " tunnel.listen = \"127.0.0.1:" + port + "\"\n"
                 + " peers = [ { id = branch } ]\n"
                 + " store.path = store-dc\n"
-                + " stats.summary-interval = 1s\n}\n");
+                + " stats.summary-interval = 1s\n"
+                + " management { admin-socket = \"" + adminSocket + "\", metrics-listen = \"\" }\n}\n");
         Path log = dir.resolve("daemon.log");
         Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.wanopt.proxy.cli.Main", "run", "--config",
@@ -56,6 +67,7 @@ class DaemonProcessTest {
                         "tunnel to the daemon: " + Files.readString(log));
                 String[] digests = StreamServers.sendToSink(branch.listenerAddress(0), TestStreams.mixed(31), 16 << 20);
                 assertEquals(digests[0], digests[1]);
+                checkAdminCommands(adminSocket, branch.listenerAddress(0), sink.address().getPort());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!Files.readString(log).contains("summary:") && System.nanoTime() < deadline) {
                     Thread.sleep(100);
@@ -70,5 +82,40 @@ class DaemonProcessTest {
         assertTrue(output.contains("summary:"), "a summary line was logged: " + output);
         assertTrue(output.contains("appliance dc stopped"), "clean stop logged: " + output);
         assertTrue(!output.contains("Exception"), "no stack trace: " + output);
+        assertFalse(Files.exists(adminSocket), "the admin socket is removed at stop");
+    }
+
+    /** The CLI asks the daemon process over its admin socket, as an admin logged in on the appliance would. */
+    private static void checkAdminCommands(Path socket, InetSocketAddress entry, int sinkPort) throws Exception {
+        String status = cli("status", "--json", "--socket", socket.toString());
+        assertTrue(status.startsWith("{\"appliance\":\"dc\""), status);
+        assertTrue(status.contains("\"peers\":[{\"id\":\"branch\",\"up\":true,"), status);
+        Matcher lan = Pattern.compile("\"sinceStart\":\\{\"lanBytes\":(\\d+)").matcher(status);
+        assertTrue(lan.find() && Long.parseLong(lan.group(1)) >= 16 << 20, "the transfer's bytes: " + status);
+        assertTrue(cli("peers", "--socket", socket.toString()).contains("branch               up"));
+        // A flow open now is listed with its server.
+        try (Socket open = new Socket(entry.getAddress(), entry.getPort())) {
+            open.getOutputStream().write(new byte[100_000]);
+            open.getOutputStream().flush();
+            String flows = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!flows.contains(":" + sinkPort) && System.nanoTime() < deadline) {
+                flows = cli("flows", "--json", "--socket", socket.toString());
+                Thread.sleep(50);
+            }
+            assertTrue(flows.contains("\"server\":\"127.0.0.1:" + sinkPort + "\",\"peer\":\"branch\",\"protocol\":\"generic\""),
+                    flows);
+        }
+        assertTrue(cli("cache", "--socket", socket.toString()).contains(" chunks, epoch "));
+        assertTrue(cli("logs", "100", "--socket", socket.toString()).contains("appliance dc started"));
+    }
+
+    private static String cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

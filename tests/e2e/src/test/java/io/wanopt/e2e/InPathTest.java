@@ -363,7 +363,9 @@ class InPathTest {
         Path site = dir.resolve(id);
         Files.createDirectories(site);
         Path file = site.resolve("wanopt.conf");
-        Files.writeString(file, config);
+        // Both routers share this file system: each site's admin socket lives in its own directory.
+        Files.writeString(file, config + "wanopt.management { admin-socket = \"" + site.resolve("admin.sock")
+                + "\", metrics-listen = \"\" }\n");
         Path log = site.resolve("wanopt-" + daemonLogs.size() + ".log");
         daemonLogs.add(log);
         List<String> command = javaCommand(List.of("-Xmx512m", "-Dio.netty.leakDetection.level=advanced"),

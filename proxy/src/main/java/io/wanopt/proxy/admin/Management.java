@@ -7,23 +7,28 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * How admins reach a running appliance ({@code wanopt run}): the traffic history behind
- * {@code wanopt status}, and the admin socket when {@code management.admin-socket} is set.
+ * {@code wanopt status}, the admin socket ({@code management.admin-socket}) and the Prometheus
+ * endpoint ({@code management.metrics-listen}), each when set.
  */
 public final class Management implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(Management.class.getName());
     /** How often traffic totals are sampled for the last-minute and last-hour figures. */
     static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration HISTORY = Duration.ofHours(1).plus(SAMPLE_INTERVAL);
 
     private final ScheduledFuture<?> sampling;
     private final AdminSocket adminSocket;
+    private final MetricsEndpoint metrics;
 
-    private Management(ScheduledFuture<?> sampling, AdminSocket adminSocket) {
+    private Management(ScheduledFuture<?> sampling, AdminSocket adminSocket, MetricsEndpoint metrics) {
         this.sampling = sampling;
         this.adminSocket = adminSocket;
+        this.metrics = metrics;
     }
 
     /** Starts sampling on {@code scheduler} and opens the admin socket; {@code logs} is the daemon's log handler. */
@@ -33,22 +38,38 @@ public final class Management implements AutoCloseable {
         ScheduledFuture<?> sampling = scheduler.scheduleAtFixedRate(history::sample, SAMPLE_INTERVAL.toMillis(),
                 SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         AdminSocket socket = null;
-        if (settings.adminSocket() != null) {
-            try {
-                socket = AdminSocket.open(settings.adminSocket(), settings.adminGroup(),
-                        new AdminCommands(appliance, history, logs));
-            } catch (IOException e) {
-                sampling.cancel(false);
-                throw new IOException("admin socket " + settings.adminSocket() + ": " + e.getMessage(), e);
+        try {
+            if (settings.adminSocket() != null) {
+                try {
+                    socket = AdminSocket.open(settings.adminSocket(), settings.adminGroup(),
+                            new AdminCommands(appliance, history, logs));
+                } catch (IOException e) {
+                    throw new IOException("admin socket " + settings.adminSocket() + ": " + e.getMessage(), e);
+                }
             }
+            MetricsEndpoint metrics = settings.metricsListen() == null ? null
+                    : MetricsEndpoint.start(settings.metricsListen(), appliance);
+            if (metrics != null) {
+                LOG.info(() -> "metrics on http://" + metrics.boundAddress().getHostString() + ':'
+                        + metrics.boundAddress().getPort() + "/metrics");
+            }
+            return new Management(sampling, socket, metrics);
+        } catch (IOException | RuntimeException e) {
+            sampling.cancel(false);
+            if (socket != null) {
+                socket.close();
+            }
+            throw e;
         }
-        return new Management(sampling, socket);
     }
 
-    /** Closes the admin socket (its file is removed) and stops sampling. */
+    /** Stops the metrics endpoint, closes the admin socket (its file is removed) and stops sampling. */
     @Override
     public void close() throws IOException {
         sampling.cancel(false);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (adminSocket != null) {
             adminSocket.close();
         }

@@ -9,6 +9,10 @@ import io.wanopt.proxy.Appliance;
 import io.wanopt.proxy.cli.Main;
 import io.wanopt.proxy.pki.Pki;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,6 +45,10 @@ class DaemonProcessTest {
             port = probe.getLocalPort();
         }
         Path adminSocket = dir.resolve("run").resolve("admin.sock");
+        int metricsPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = probe.getLocalPort();
+        }
         Path dcConf = dir.resolve("dc.conf");
         Files.writeString(dcConf, "wanopt {\n appliance-id = dc\n"
                 + " tls { key = pki/dc.key, certificate = pki/dc.crt, trusted-ca = pki/ca.crt }\n"
@@ -48,7 +56,8 @@ class DaemonProcessTest {
                 + " peers = [ { id = branch } ]\n"
                 + " store.path = store-dc\n"
                 + " stats.summary-interval = 1s\n"
-                + " management { admin-socket = \"" + adminSocket + "\", metrics-listen = \"\" }\n}\n");
+                + " management { admin-socket = \"" + adminSocket + "\", metrics-listen = \"127.0.0.1:" + metricsPort
+                + "\" }\n}\n");
         Path log = dir.resolve("daemon.log");
         Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.wanopt.proxy.cli.Main", "run", "--config",
@@ -68,6 +77,10 @@ class DaemonProcessTest {
                 String[] digests = StreamServers.sendToSink(branch.listenerAddress(0), TestStreams.mixed(31), 16 << 20);
                 assertEquals(digests[0], digests[1]);
                 checkAdminCommands(adminSocket, branch.listenerAddress(0), sink.address().getPort());
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, metrics.statusCode());
+                assertTrue(metrics.body().contains("wanopt_peer_up{peer=\"branch\"} 1"), metrics.body());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!Files.readString(log).contains("summary:") && System.nanoTime() < deadline) {
                     Thread.sleep(100);

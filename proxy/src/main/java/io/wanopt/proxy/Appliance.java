@@ -10,6 +10,7 @@ import io.wanopt.cache.chunking.FastCdcChunker;
 import io.wanopt.cache.store.SegmentChunkStore;
 import io.wanopt.config.InPathSettings;
 import io.wanopt.config.ListenerSettings;
+import io.wanopt.config.PeerSettings;
 import io.wanopt.config.TlsSettings;
 import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.follow.FileChunkIndex;
@@ -26,7 +27,9 @@ import io.wanopt.proxy.tunnel.TunnelManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -39,7 +42,8 @@ public final class Appliance implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
-    private final WanoptSettings settings;
+    /** The settings in effect: those of the start, with what reloads applied since. */
+    private volatile WanoptSettings settings;
     private final SegmentChunkStore store;
     private final TrafficCounters counters = new TrafficCounters();
     private final FollowCounters followCounters = new FollowCounters();
@@ -52,7 +56,8 @@ public final class Appliance implements AutoCloseable {
     private final TransparentInterceptor interceptor;
     /** The steering this appliance installed and must remove, or null. */
     private SteeringRules installedSteering;
-    private final List<Channel> listeners = new ArrayList<>();
+    /** Explicit listeners by their settings, in the order they were bound. */
+    private final Map<ListenerSettings, Channel> listeners = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
 
     private Appliance(WanoptSettings settings) throws IOException {
@@ -162,13 +167,100 @@ public final class Appliance implements AutoCloseable {
                     }
                 })
                 .bind(listener.listen()).sync().channel();
-        listeners.add(channel);
+        synchronized (listeners) {
+            listeners.put(listener, channel);
+        }
         LOG.info(() -> "listening on " + channel.localAddress() + " for " + listener.targetHost() + ':'
                 + listener.targetPort() + " via " + listener.peer());
     }
 
     public WanoptSettings settings() {
         return settings;
+    }
+
+    /**
+     * What a reload did: the changes applied while running, and the settings that differ but take
+     * effect only at the next start.
+     */
+    public record ReloadReport(List<String> applied, List<String> needRestart) {
+    }
+
+    /**
+     * Applies {@code next} (already validated) where that needs no restart: explicit listeners are
+     * bound and closed (new ones first, so a port that cannot be bound changes nothing), and in-path
+     * rules replace the running ones (the steering is reinstalled in one nftables transaction). Flows
+     * already open are not touched. Everything else keeps running as it is and is reported.
+     *
+     * @throws IOException when a new listener cannot be bound or the steering cannot be reinstalled;
+     *     the running settings are then unchanged
+     */
+    public synchronized ReloadReport reload(WanoptSettings next) throws IOException, InterruptedException {
+        WanoptSettings running = settings;
+        List<String> applied = new ArrayList<>();
+        List<String> needRestart = SettingsDiff.needingRestart(running, next);
+        List<String> peerIds = running.peers().stream().map(PeerSettings::id).toList();
+        List<ListenerSettings> wanted = new ArrayList<>();
+        for (ListenerSettings listener : next.listeners()) {
+            if (peerIds.contains(listener.peer())) {
+                wanted.add(listener);
+            } else {
+                needRestart.add("wanopt.listeners (" + listener.listen() + " names peer " + listener.peer()
+                        + ", which is not running yet)");
+            }
+        }
+        List<ListenerSettings> added = wanted.stream().filter(l -> !running.listeners().contains(l)).toList();
+        List<ListenerSettings> removed = running.listeners().stream().filter(l -> !wanted.contains(l)).toList();
+        List<ListenerSettings> bound = new ArrayList<>();
+        try {
+            for (ListenerSettings listener : added) {
+                listen(listener);
+                bound.add(listener);
+            }
+        } catch (RuntimeException e) {
+            // Netty rethrows a bind failure undeclared.
+            closeListeners(bound);
+            throw new IOException("cannot listen on " + added.get(bound.size()).listen() + ": " + e.getMessage(), e);
+        }
+        closeListeners(removed);
+        added.forEach(l -> applied.add("listener " + l.listen() + " -> " + l.targetHost() + ':' + l.targetPort() + " added"));
+        removed.forEach(l -> applied.add("listener " + l.listen() + " removed"));
+
+        InPathSettings inPath = running.inPath();
+        if (interceptor != null && SettingsDiff.onlyRulesDiffer(inPath, next.inPath())) {
+            InPathSettings rules = next.inPath();
+            if (rules.rules().stream().flatMap(rule -> rule.peers().stream()).allMatch(peerIds::contains)) {
+                if (installedSteering != null) {
+                    SteeringRules steering = new SteeringRules(rules);
+                    steering.install();
+                    installedSteering = steering;
+                }
+                interceptor.update(rules);
+                inPath = rules;
+                applied.add("in-path rules (" + rules.rules().size() + ")" + (installedSteering != null
+                        ? ", steering reinstalled" : ""));
+            } else {
+                needRestart.add("wanopt.in-path.rules (they name peers that are not running yet)");
+            }
+        }
+        settings = new WanoptSettings(running.applianceId(), running.tls(), running.peers(), wanted, inPath,
+                running.tunnel(), running.chunking(), running.store(), running.compression(), running.protocols(),
+                running.smartRead(), running.maxBuffered(), running.summaryInterval(), running.management(), next.origin());
+        ReloadReport report = new ReloadReport(List.copyOf(applied), List.copyOf(needRestart));
+        LOG.info(() -> "reloaded " + next.origin() + ": " + (applied.isEmpty() ? "nothing to apply" : String.join("; ", applied))
+                + (needRestart.isEmpty() ? "" : "; at the next start: " + String.join(", ", needRestart)));
+        return report;
+    }
+
+    private void closeListeners(List<ListenerSettings> which) {
+        for (ListenerSettings listener : which) {
+            Channel channel;
+            synchronized (listeners) {
+                channel = listeners.remove(listener);
+            }
+            if (channel != null) {
+                channel.close().syncUninterruptibly();
+            }
+        }
     }
 
     /** All traffic since start. */
@@ -210,7 +302,9 @@ public final class Appliance implements AutoCloseable {
 
     /** The bound address of the {@code index}-th listener (useful with port 0). */
     public InetSocketAddress listenerAddress(int index) {
-        return (InetSocketAddress) listeners.get(index).localAddress();
+        synchronized (listeners) {
+            return (InetSocketAddress) new ArrayList<>(listeners.values()).get(index).localAddress();
+        }
     }
 
     /** The bound tunnel address, or null when not listening for peers. */
@@ -243,7 +337,11 @@ public final class Appliance implements AutoCloseable {
         if (interceptor != null) {
             interceptor.close();
         }
-        for (Channel listener : listeners) {
+        List<Channel> bound;
+        synchronized (listeners) {
+            bound = new ArrayList<>(listeners.values());
+        }
+        for (Channel listener : bound) {
             listener.close().syncUninterruptibly();
         }
         tunnels.close();

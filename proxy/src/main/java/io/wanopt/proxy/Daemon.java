@@ -53,7 +53,7 @@ public final class Daemon {
         try {
             appliance = Appliance.start(settings);
             try {
-                management = Management.start(appliance, settings.management(), recentLogs, summaries);
+                management = Management.start(appliance, settings.management(), recentLogs, summaries, Path.of(args[1]));
             } catch (IOException | RuntimeException e) {
                 appliance.close();
                 throw e;

@@ -2,12 +2,16 @@ package io.wanopt.proxy.admin;
 
 import io.wanopt.cache.codec.CodecCounters;
 import io.wanopt.cache.store.ChunkStoreStats;
+import io.wanopt.config.ConfigError;
 import io.wanopt.config.PeerSettings;
+import io.wanopt.config.WanoptSettings;
 import io.wanopt.proxy.Appliance;
 import io.wanopt.proxy.TrafficCounters;
 import io.wanopt.proxy.inpath.InPathCounters;
 import io.wanopt.proxy.tunnel.FlowSnapshot;
 import io.wanopt.proxy.tunnel.PeerStatus;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,8 +20,9 @@ import java.util.Locale;
 
 /**
  * The commands the admin socket answers, as the {@code wanopt} CLI sends them: {@code status},
- * {@code peers}, {@code flows}, {@code cache} (each with {@code --json}) and {@code logs [N]}. Tables
- * for people, JSON for scripts; the reply's status is 0, or 2 for a command this daemon does not know.
+ * {@code peers}, {@code flows}, {@code cache} (each with {@code --json}), {@code logs [N]} and
+ * {@code reload}. Tables for people, JSON for scripts; the reply's status is 0, 1 when a reload was
+ * refused, or 2 for a command this daemon does not know.
  */
 public final class AdminCommands {
 
@@ -31,11 +36,14 @@ public final class AdminCommands {
     private final Appliance appliance;
     private final TrafficHistory history;
     private final RecentLogs logs;
+    /** The site file {@code reload} re-reads, or null when the appliance was not started from one. */
+    private final Path configFile;
 
-    public AdminCommands(Appliance appliance, TrafficHistory history, RecentLogs logs) {
+    public AdminCommands(Appliance appliance, TrafficHistory history, RecentLogs logs, Path configFile) {
         this.appliance = appliance;
         this.history = history;
         this.logs = logs;
+        this.configFile = configFile;
     }
 
     /** Runs {@code args} (the command and its options). */
@@ -58,6 +66,9 @@ public final class AdminCommands {
                     default -> json ? cacheJson() : cache();
                 });
             }
+            case "reload" -> {
+                return options.isEmpty() ? reload() : usage("reload takes no options");
+            }
             case "logs" -> {
                 int count = DEFAULT_LOG_LINES;
                 if (options.size() > 1 || options.size() == 1 && !options.get(0).matches("\\d{1,6}")) {
@@ -77,7 +88,34 @@ public final class AdminCommands {
     }
 
     private static Reply usage(String problem) {
-        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], logs [N])\n");
+        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], logs [N], reload)\n");
+    }
+
+    // ---- reload ----
+
+    private Reply reload() throws InterruptedException {
+        if (configFile == null) {
+            return new Reply(2, "this appliance was not started from a file; nothing to reload\n");
+        }
+        WanoptSettings next;
+        try {
+            next = WanoptSettings.load(configFile);
+        } catch (ConfigError e) {
+            return new Reply(1, "reload refused, the running configuration stays: " + e.getMessage() + "\n");
+        }
+        Appliance.ReloadReport report;
+        try {
+            report = appliance.reload(next);
+        } catch (IOException e) {
+            return new Reply(1, "reload failed, the running configuration stays: " + e.getMessage() + "\n");
+        }
+        StringBuilder text = new StringBuilder("reloaded " + configFile + "\n");
+        if (report.applied().isEmpty()) {
+            text.append("applied: nothing changed that a running appliance applies\n");
+        }
+        report.applied().forEach(change -> text.append("applied: ").append(change).append('\n'));
+        report.needRestart().forEach(key -> text.append("at the next start: ").append(key).append('\n'));
+        return new Reply(0, text.toString());
     }
 
     // ---- status ----

@@ -3,6 +3,7 @@ package io.wanopt.proxy.admin;
 import io.wanopt.config.ManagementSettings;
 import io.wanopt.proxy.Appliance;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,9 +32,12 @@ public final class Management implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Starts sampling on {@code scheduler} and opens the admin socket; {@code logs} is the daemon's log handler. */
+    /**
+     * Starts sampling on {@code scheduler} and opens the admin socket and metrics endpoint; {@code logs}
+     * is the daemon's log handler, {@code configFile} the site file {@code reload} re-reads (null: none).
+     */
     public static Management start(Appliance appliance, ManagementSettings settings, RecentLogs logs,
-            ScheduledExecutorService scheduler) throws IOException {
+            ScheduledExecutorService scheduler, Path configFile) throws IOException {
         TrafficHistory history = new TrafficHistory(appliance.counters(), System::nanoTime, HISTORY);
         ScheduledFuture<?> sampling = scheduler.scheduleAtFixedRate(history::sample, SAMPLE_INTERVAL.toMillis(),
                 SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -42,7 +46,7 @@ public final class Management implements AutoCloseable {
             if (settings.adminSocket() != null) {
                 try {
                     socket = AdminSocket.open(settings.adminSocket(), settings.adminGroup(),
-                            new AdminCommands(appliance, history, logs));
+                            new AdminCommands(appliance, history, logs, configFile));
                 } catch (IOException e) {
                     throw new IOException("admin socket " + settings.adminSocket() + ": " + e.getMessage(), e);
                 }

@@ -40,6 +40,8 @@ public final class Main {
                                                    peers with round trip, open flows (flows --watch refreshes),
                                                    the dictionary; --socket PATH or --config FILE name it
               logs [N]                             the running appliance's last N log lines (50)
+              reload                               make the running appliance re-read its site file: a bad
+                                                   file is refused and the running configuration stays
               config check FILE                    validate FILE and print a one-line summary
               pki ca --out DIR [--name NAME]       create a CA (DIR/ca.key, DIR/ca.crt); NAME defaults to "wanopt CA"
               pki issue --ca DIR --out DIR --id ID issue DIR/ID.key and DIR/ID.crt for appliance ID
@@ -93,7 +95,7 @@ public final class Main {
                 case "run" -> {
                     return Daemon.run(rest, err);
                 }
-                case "status", "peers", "flows", "cache", "logs" -> {
+                case "status", "peers", "flows", "cache", "logs", "reload" -> {
                     return AdminClient.run(args[0], rest, out, err);
                 }
                 case "nft-rules" -> {

@@ -20,7 +20,8 @@ public final class TransparentInterceptor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TransparentInterceptor.class.getName());
 
-    private final InPathSettings settings;
+    /** Replaced by a reload that changes only the rules. */
+    private volatile InPathSettings settings;
     private final LanTransport transport;
     private final TunnelManager tunnels;
     private final Duration connectTimeout;
@@ -59,6 +60,7 @@ public final class TransparentInterceptor implements AutoCloseable {
     }
 
     private void accepted(SocketChannel ch) {
+        InPathSettings settings = this.settings;
         InetSocketAddress destination = ch.localAddress();
         if (destination.getPort() == settings.listenPort()) {
             // Addressed to the listener itself, not steered: relaying it would connect back here.
@@ -84,6 +86,11 @@ public final class TransparentInterceptor implements AutoCloseable {
         }
         counters.passedNoRule.increment();
         PassThrough.relay(ch, transport, destination, connectTimeout, counters, "no in-path rule matches");
+    }
+
+    /** Takes {@code next}'s rules for connections accepted from now on (same listener, interfaces, mark). */
+    public void update(InPathSettings next) {
+        settings = next;
     }
 
     public InPathCounters counters() {

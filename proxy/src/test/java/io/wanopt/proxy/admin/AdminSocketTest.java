@@ -34,6 +34,7 @@ class AdminSocketTest {
     @TempDir
     Path dir;
 
+    private Path configFile;
     private Appliance appliance;
     private RecentLogs logs;
     private Path socketPath;
@@ -41,9 +42,9 @@ class AdminSocketTest {
 
     @BeforeEach
     void start() throws Exception {
-        appliance = Appliance.start(WanoptSettings.parse("wanopt { appliance-id = branch1, tls.insecure-plaintext = true, "
-                + "peers = [ { id = dc1, address = \"127.0.0.1:9\" } ], store.path = \"" + dir.resolve("store") + "\" }",
-                "admin-test.conf"));
+        configFile = dir.resolve("site.conf");
+        writeSite("");
+        appliance = Appliance.start(WanoptSettings.load(configFile));
         logs = new RecentLogs(3, new SimpleFormatter());
         for (int i = 1; i <= 5; i++) {
             logs.publish(new LogRecord(Level.INFO, "line " + i));
@@ -54,7 +55,13 @@ class AdminSocketTest {
 
     private AdminCommands commands() {
         return new AdminCommands(appliance, new TrafficHistory(appliance.counters(), System::nanoTime, Duration.ofHours(1)),
-                logs);
+                logs, configFile);
+    }
+
+    /** The site file, with {@code extra} settings inside wanopt { }. */
+    private void writeSite(String extra) throws IOException {
+        Files.writeString(configFile, "wanopt {\n appliance-id = branch1\n tls.insecure-plaintext = true\n"
+                + " peers = [ { id = dc1, address = \"127.0.0.1:9\" } ]\n store.path = store\n" + extra + "\n}\n");
     }
 
     @AfterEach
@@ -165,6 +172,41 @@ class AdminSocketTest {
         Files.writeString(regular, "not a socket");
         IOException notSocket = assertThrows(IOException.class, () -> AdminSocket.open(regular, "", commands()));
         assertTrue(notSocket.getMessage().contains("exists and is not a socket"), notSocket.getMessage());
+    }
+
+    @Test
+    void reloadAppliesListenersRefusesABadFileAndNamesWhatNeedsARestart() throws Exception {
+        Cli unchanged = cli("reload");
+        assertEquals(0, unchanged.status(), unchanged.err());
+        assertTrue(unchanged.out().contains("applied: nothing changed"), unchanged.out());
+
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        writeSite(" listeners = [ { listen = \"127.0.0.1:" + port + "\", target = \"127.0.0.1:9\", peer = dc1 } ]");
+        Cli added = cli("reload");
+        assertEquals(0, added.status(), added.err());
+        assertTrue(added.out().contains("applied: listener /127.0.0.1:" + port + " -> 127.0.0.1:9 added"), added.out());
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+            assertTrue(client.isConnected(), "the new listener accepts");
+        }
+
+        Files.writeString(configFile, Files.readString(configFile).replace("store.path = store", "store.path = store\n tunnel { "));
+        Cli broken = cli("reload");
+        assertEquals(1, broken.status());
+        assertTrue(broken.err().startsWith("reload refused, the running configuration stays: " + configFile + ":"),
+                broken.err());
+        assertEquals(1, broken.err().lines().count(), broken.err());
+        assertEquals(port, appliance.listenerAddress(0).getPort(), "still listening");
+
+        writeSite(" peers = [ { id = dc1, address = \"127.0.0.1:9\" }, { id = dc2 } ]");
+        Cli peersChanged = cli("reload");
+        assertEquals(0, peersChanged.status(), peersChanged.err());
+        assertTrue(peersChanged.out().contains("applied: listener /127.0.0.1:" + port + " removed"), peersChanged.out());
+        assertTrue(peersChanged.out().contains("at the next start: wanopt.peers"), peersChanged.out());
+        assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", port).close());
+        assertEquals(1, appliance.settings().peers().size(), "peers stay as started");
     }
 
     @Test

@@ -74,7 +74,7 @@ class ManagementOverSshTest {
                 io.wanopt.harness.Sites sites = new io.wanopt.harness.Sites(dir, "").branch("branch", sink.address()).start();
                 Management management = Management.start(sites.datacenter(),
                         new ManagementSettings(socket, ADMIN_GROUP, null, 100), new RecentLogs(100, new SimpleFormatter()),
-                        scheduler);
+                        scheduler, null);
                 SshServer sshd = SshServer.start(sshDir, HostTools.freeLoopbackPort())) {
             String[] digests = StreamServers.sendToSink(sites.entry(0), TestStreams.mixed(71), 12 << 20);
             assertEquals(digests[0], digests[1]);

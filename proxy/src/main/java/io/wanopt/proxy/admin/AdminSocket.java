@@ -133,7 +133,12 @@ public final class AdminSocket implements AutoCloseable {
             } else {
                 String line = new String(request, StandardCharsets.UTF_8);
                 List<String> args = line.isEmpty() ? List.of() : Arrays.asList(line.split("\t", -1));
-                reply = commands.run(args);
+                try {
+                    reply = commands.run(args);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "admin command " + args + " failed", e);
+                    reply = new AdminCommands.Reply(1, "the appliance failed to answer: " + e + "\n");
+                }
             }
             ByteBuffer answer = ByteBuffer.wrap(("exit " + reply.status() + "\n" + reply.text())
                     .getBytes(StandardCharsets.UTF_8));

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -145,7 +146,11 @@ public final class TunnelManager implements AutoCloseable {
         List<Future<FlowSnapshot>> pending = new ArrayList<>();
         for (Tunnel tunnel : tunnels.values()) {
             for (Flow flow : tunnel.openFlows()) {
-                pending.add(flow.executor.submit(flow::snapshot));
+                try {
+                    pending.add(flow.executor.submit(flow::snapshot));
+                } catch (RejectedExecutionException e) {
+                    // its event loop is shutting down: the flow is ending
+                }
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();

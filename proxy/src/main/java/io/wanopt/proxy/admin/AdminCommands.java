@@ -11,6 +11,7 @@ import io.wanopt.proxy.inpath.InPathCounters;
 import io.wanopt.proxy.tunnel.FlowSnapshot;
 import io.wanopt.proxy.tunnel.PeerStatus;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +39,14 @@ public final class AdminCommands {
     private final RecentLogs logs;
     /** The site file {@code reload} re-reads, or null when the appliance was not started from one. */
     private final Path configFile;
+    private final Seeder seeder;
 
-    public AdminCommands(Appliance appliance, TrafficHistory history, RecentLogs logs, Path configFile) {
+    public AdminCommands(Appliance appliance, TrafficHistory history, RecentLogs logs, Path configFile, Seeder seeder) {
         this.appliance = appliance;
         this.history = history;
         this.logs = logs;
         this.configFile = configFile;
+        this.seeder = seeder;
     }
 
     /** Runs {@code args} (the command and its options). */
@@ -65,6 +68,9 @@ public final class AdminCommands {
                     case "flows" -> flows(json);
                     default -> json ? cacheJson() : cache();
                 });
+            }
+            case "seed" -> {
+                return seed(options);
             }
             case "reload" -> {
                 return options.isEmpty() ? reload() : usage("reload takes no options");
@@ -88,7 +94,41 @@ public final class AdminCommands {
     }
 
     private static Reply usage(String problem) {
-        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], logs [N], reload)\n");
+        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], logs [N], reload, seed PATH|--status)\n");
+    }
+
+    // ---- seed ----
+
+    private Reply seed(List<String> options) {
+        if (options.size() != 1) {
+            return usage("seed takes an absolute PATH, or --status");
+        }
+        if (options.get(0).equals("--status")) {
+            Seeder.Progress progress = seeder.progress();
+            return new Reply(0, progress == null ? "no seed since start\n" : describe(progress));
+        }
+        Path path = Path.of(options.get(0));
+        if (!path.isAbsolute()) {
+            return usage("seed takes an absolute PATH");
+        }
+        if (!Files.exists(path)) {
+            return new Reply(1, path + ": no such file or folder on the appliance\n");
+        }
+        try {
+            return new Reply(0, describe(seeder.start(path)));
+        } catch (IllegalStateException | IOException e) {
+            return new Reply(1, "cannot seed " + path + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    /** One line; {@code AdminClient} polls until it no longer says "running". */
+    static String describe(Seeder.Progress progress) {
+        long percent = progress.bytesTotal() == 0 ? 100 : 100 * progress.bytesRead() / progress.bytesTotal();
+        return String.format(Locale.ROOT, "seed %s: %s, %d of %d files, %s of %s (%d%%), %d chunks new, %d known, "
+                + "%d zero blocks, %d peers told%s%n", progress.path(), progress.state().name().toLowerCase(Locale.ROOT),
+                progress.filesDone(), progress.files(), bytes(progress.bytesRead()), bytes(progress.bytesTotal()), percent,
+                progress.chunksNew(), progress.chunksKnown(), progress.zeroBlocks(), progress.peersTold(),
+                progress.error().isEmpty() ? "" : " (" + progress.error() + ")");
     }
 
     // ---- reload ----

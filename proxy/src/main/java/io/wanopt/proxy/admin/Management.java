@@ -23,11 +23,13 @@ public final class Management implements AutoCloseable {
     private static final Duration HISTORY = Duration.ofHours(1).plus(SAMPLE_INTERVAL);
 
     private final ScheduledFuture<?> sampling;
+    private final Seeder seeder;
     private final AdminSocket adminSocket;
     private final MetricsEndpoint metrics;
 
-    private Management(ScheduledFuture<?> sampling, AdminSocket adminSocket, MetricsEndpoint metrics) {
+    private Management(ScheduledFuture<?> sampling, Seeder seeder, AdminSocket adminSocket, MetricsEndpoint metrics) {
         this.sampling = sampling;
+        this.seeder = seeder;
         this.adminSocket = adminSocket;
         this.metrics = metrics;
     }
@@ -41,12 +43,13 @@ public final class Management implements AutoCloseable {
         TrafficHistory history = new TrafficHistory(appliance.counters(), System::nanoTime, HISTORY);
         ScheduledFuture<?> sampling = scheduler.scheduleAtFixedRate(history::sample, SAMPLE_INTERVAL.toMillis(),
                 SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        Seeder seeder = new Seeder(appliance.store(), appliance.tunnels(), appliance.settings().protocols().fileChunkSize());
         AdminSocket socket = null;
         try {
             if (settings.adminSocket() != null) {
                 try {
                     socket = AdminSocket.open(settings.adminSocket(), settings.adminGroup(),
-                            new AdminCommands(appliance, history, logs, configFile));
+                            new AdminCommands(appliance, history, logs, configFile, seeder));
                 } catch (IOException e) {
                     throw new IOException("admin socket " + settings.adminSocket() + ": " + e.getMessage(), e);
                 }
@@ -57,9 +60,10 @@ public final class Management implements AutoCloseable {
                 LOG.info(() -> "metrics on http://" + metrics.boundAddress().getHostString() + ':'
                         + metrics.boundAddress().getPort() + "/metrics");
             }
-            return new Management(sampling, socket, metrics);
+            return new Management(sampling, seeder, socket, metrics);
         } catch (IOException | RuntimeException e) {
             sampling.cancel(false);
+            seeder.close();
             if (socket != null) {
                 socket.close();
             }
@@ -71,6 +75,7 @@ public final class Management implements AutoCloseable {
     @Override
     public void close() throws IOException {
         sampling.cancel(false);
+        seeder.close();
         if (metrics != null) {
             metrics.close();
         }

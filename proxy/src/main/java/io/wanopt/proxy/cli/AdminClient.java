@@ -30,6 +30,7 @@ final class AdminClient {
     static final String DEFAULT_CONFIG = "/etc/wanopt/wanopt.conf";
     private static final String SOCKET_KEY = "wanopt.management.admin-socket";
     private static final long WATCH_INTERVAL_MILLIS = 2000;
+    private static final long SEED_POLL_MILLIS = 1000;
 
     private AdminClient() {
     }
@@ -67,6 +68,12 @@ final class AdminClient {
         if (socket == null) {
             socket = socketOf(config != null ? config : Path.of(DEFAULT_CONFIG), config != null);
         }
+        if (command.equals("seed") && request.size() == 2 && !request.get(1).startsWith("--")) {
+            // The daemon runs elsewhere: it needs the path as seen from the root.
+            request.set(1, Path.of(request.get(1)).toAbsolutePath().normalize().toString());
+            int status = ask(socket, request, out, err);
+            return status == Main.OK ? followSeed(socket, out, err) : status;
+        }
         if (!watch) {
             return ask(socket, request, out, err);
         }
@@ -83,6 +90,29 @@ final class AdminClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Main.OK;
+            }
+        }
+    }
+
+    /** Prints the seed's progress every {@value #SEED_POLL_MILLIS} ms until it is done (0) or failed (1). */
+    private static int followSeed(Path socket, PrintStream out, PrintStream err) {
+        while (true) {
+            try {
+                Thread.sleep(SEED_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Main.OK;
+            }
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int status = ask(socket, List.of("seed", "--status"), new PrintStream(line, true, StandardCharsets.UTF_8), err);
+            if (status != Main.OK) {
+                return status;
+            }
+            String progress = line.toString(StandardCharsets.UTF_8);
+            out.print(progress);
+            out.flush();
+            if (!progress.contains(": running,")) {
+                return progress.contains(": done,") ? Main.OK : Main.RUNTIME_FAILURE;
             }
         }
     }

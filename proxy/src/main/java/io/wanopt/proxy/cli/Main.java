@@ -42,6 +42,8 @@ public final class Main {
               logs [N]                             the running appliance's last N log lines (50)
               reload                               make the running appliance re-read its site file: a bad
                                                    file is refused and the running configuration stays
+              seed PATH | seed --status            learn a file or folder at this site into the dictionary and
+                                                   tell the peers, so the first move of a similar VM is warm
               config check FILE                    validate FILE and print a one-line summary
               pki ca --out DIR [--name NAME]       create a CA (DIR/ca.key, DIR/ca.crt); NAME defaults to "wanopt CA"
               pki issue --ca DIR --out DIR --id ID issue DIR/ID.key and DIR/ID.crt for appliance ID
@@ -95,7 +97,7 @@ public final class Main {
                 case "run" -> {
                     return Daemon.run(rest, err);
                 }
-                case "status", "peers", "flows", "cache", "logs", "reload" -> {
+                case "status", "peers", "flows", "cache", "logs", "reload", "seed" -> {
                     return AdminClient.run(args[0], rest, out, err);
                 }
                 case "nft-rules" -> {

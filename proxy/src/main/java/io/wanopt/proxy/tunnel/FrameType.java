@@ -45,9 +45,14 @@ final class FrameType {
      * read-ahead, so the server side may read ahead.
      */
     static final int READ_AHEAD_READY = 15;
+    /**
+     * chunk ids, 32 bytes each: the sender holds these chunks (an admin seeded them), so the
+     * receiver may send them as references. A wrong claim costs only a repair.
+     */
+    static final int HAVE = 16;
 
-    /** Version of this frame set, exchanged in HELLO (3: OPEN names the client's address). */
-    static final int PROTOCOL_VERSION = 3;
+    /** Version of this frame set, exchanged in HELLO (3: OPEN names the client's address; 4: HAVE). */
+    static final int PROTOCOL_VERSION = 4;
 
     private FrameType() {
     }

@@ -9,6 +9,7 @@ import io.wanopt.proxy.follow.ReadAheadMessage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Builds tunnel frames ({@link FrameType}). */
 final class Frames {
@@ -142,7 +143,15 @@ final class Frames {
         return finish(buf);
     }
 
-    /** Reads a u16-length UTF-8 string of at most {@code max} bytes; null when it is not all there. */
+    /** HAVE: chunks this side holds. */
+    static ByteBuf have(ByteBufAllocator alloc, List<ChunkId> ids) {
+        ByteBuf buf = start(alloc, FrameType.HAVE, ids.size() * ChunkId.LENGTH);
+        for (ChunkId id : ids) {
+            id.writeTo(buf);
+        }
+        return finish(buf);
+    }
+
     /** What an OPEN frame asks for; {@code client} is null when the sender did not know it. */
     record Open(String host, int port, InetAddress client) {
     }
@@ -167,6 +176,7 @@ final class Frames {
         }
     }
 
+    /** Reads a u16-length UTF-8 string of at most {@code max} bytes; null when it is not all there. */
     static String readString(ByteBuf in, int max) {
         if (in.readableBytes() < 2) {
             return null;

@@ -38,7 +38,7 @@ final class TunnelFrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(4);
         int type = in.readUnsignedByte();
         int payloadLength = (int) length - 1;
-        if (type < FrameType.HELLO || type > FrameType.READ_AHEAD_READY) {
+        if (type < FrameType.HELLO || type > FrameType.HAVE) {
             in.skipBytes(in.readableBytes());
             throw new MalformedInputException("unknown tunnel frame type " + type + " at offset " + frameOffset);
         }

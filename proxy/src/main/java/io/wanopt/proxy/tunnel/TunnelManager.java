@@ -13,6 +13,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.wanopt.cache.ChunkId;
 import io.wanopt.cache.codec.LiteralCodec;
 import io.wanopt.config.Compression;
 import io.wanopt.config.PeerSettings;
@@ -163,6 +164,27 @@ public final class TunnelManager implements AutoCloseable {
             }
         }
         return snapshots;
+    }
+
+    /** Most chunk ids per HAVE frame, so that learning them holds a tunnel's event loop only briefly. */
+    private static final int HAVE_BATCH = 4096;
+
+    /**
+     * Tells every peer whose tunnel is up that this appliance holds {@code ids}, so that they send them
+     * as references; returns the number of peers told.
+     */
+    public int advertise(List<ChunkId> ids) {
+        int told = 0;
+        for (Tunnel tunnel : tunnels.values()) {
+            if (!tunnel.channel().isActive()) {
+                continue;
+            }
+            for (int from = 0; from < ids.size(); from += HAVE_BATCH) {
+                tunnel.sendControl(Frames.have(tunnel.alloc(), ids.subList(from, Math.min(ids.size(), from + HAVE_BATCH))));
+            }
+            told++;
+        }
+        return told;
     }
 
     /** Waits until the tunnel to {@code peerId} is up. */
@@ -423,6 +445,21 @@ public final class TunnelManager implements AutoCloseable {
                     } else {
                         Flow.opened(tunnel, env, flowId, open.host(), open.port(), open.client());
                     }
+                }
+                case FrameType.HAVE -> {
+                    ByteBuf ids = frame.content();
+                    if (ids.readableBytes() % ChunkId.LENGTH != 0) {
+                        frame.release();
+                        LOG.warning(() -> "malformed HAVE from " + tunnel.peerId() + "; closing the tunnel");
+                        ctx.close();
+                        return;
+                    }
+                    int count = ids.readableBytes() / ChunkId.LENGTH;
+                    while (ids.isReadable()) {
+                        tunnel.knowledge().learn(ChunkId.read(ids));
+                    }
+                    frame.release();
+                    LOG.fine(() -> tunnel.peerId() + " holds " + count + " more chunks (seeded)");
                 }
                 case FrameType.HELLO -> {
                     frame.release();

@@ -36,6 +36,7 @@ class AdminSocketTest {
 
     private Path configFile;
     private Appliance appliance;
+    private Seeder seeder;
     private RecentLogs logs;
     private Path socketPath;
     private AdminSocket socket;
@@ -49,13 +50,14 @@ class AdminSocketTest {
         for (int i = 1; i <= 5; i++) {
             logs.publish(new LogRecord(Level.INFO, "line " + i));
         }
+        seeder = new Seeder(appliance.store(), appliance.tunnels(), 32 << 10);
         socketPath = dir.resolve("run").resolve("admin.sock");
         socket = AdminSocket.open(socketPath, "", commands());
     }
 
     private AdminCommands commands() {
         return new AdminCommands(appliance, new TrafficHistory(appliance.counters(), System::nanoTime, Duration.ofHours(1)),
-                logs, configFile);
+                logs, configFile, seeder);
     }
 
     /** The site file, with {@code extra} settings inside wanopt { }. */
@@ -69,6 +71,7 @@ class AdminSocketTest {
         if (socket != null) {
             socket.close();
         }
+        seeder.close();
         appliance.close();
     }
 
@@ -207,6 +210,32 @@ class AdminSocketTest {
         assertTrue(peersChanged.out().contains("at the next start: wanopt.peers"), peersChanged.out());
         assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", port).close());
         assertEquals(1, appliance.settings().peers().size(), "peers stay as started");
+    }
+
+    @Test
+    void seedLearnsTheBlocksOfAFolderAndShowsProgressUntilDone() throws IOException {
+        Path folder = dir.resolve("vms");
+        Files.createDirectories(folder.resolve("sub"));
+        byte[] data = new byte[5 * (32 << 10) + 1000];
+        new java.util.Random(3).nextBytes(data);
+        java.util.Arrays.fill(data, 32 << 10, 2 * (32 << 10), (byte) 0);
+        Files.write(folder.resolve("a.vmdk"), data);
+        Files.write(folder.resolve("sub").resolve("b.vmdk"), java.util.Arrays.copyOf(data, 32 << 10));
+        assertEquals("no seed since start\n", cli("seed", "--status").out());
+
+        Cli seeded = cli("seed", folder.toString());
+        assertEquals(0, seeded.status(), seeded.err());
+        String last = seeded.out().lines().reduce((first, second) -> second).orElseThrow();
+        // 6 blocks in a.vmdk (one all zero, the last short), 1 in b.vmdk that a.vmdk already had.
+        assertEquals("seed " + folder + ": done, 2 of 2 files, 193.0 KiB of 193.0 KiB (100%), 5 chunks new, 1 known, "
+                + "1 zero blocks, 0 peers told", last);
+        assertEquals(5, appliance.store().stats().chunks(), "the store holds each block once");
+        Cli again = cli("seed", folder.toString());
+        assertTrue(again.out().contains("0 chunks new, 6 known"), again.out());
+
+        Cli missing = cli("seed", dir.resolve("nothing").toString());
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("no such file or folder on the appliance"), missing.err());
     }
 
     @Test

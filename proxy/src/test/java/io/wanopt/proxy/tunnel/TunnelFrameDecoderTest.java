@@ -90,6 +90,20 @@ class TunnelFrameDecoderTest {
     }
 
     @Test
+    void haveCarriesChunkIdsAsATunnelFrame() {
+        List<ChunkId> ids = List.of(ChunkId.of(new byte[] {1}, 0, 1), ChunkId.of(new byte[] {2}, 0, 1));
+        EmbeddedChannel channel = new EmbeddedChannel(new TunnelFrameDecoder(4096));
+        channel.writeInbound(Frames.have(ALLOC, ids));
+        TunnelFrame frame = channel.readInbound();
+        assertEquals(FrameType.HAVE, frame.type);
+        assertEquals(2 * ChunkId.LENGTH, frame.content().readableBytes());
+        assertEquals(ids.get(0), ChunkId.read(frame.content()));
+        assertEquals(ids.get(1), ChunkId.read(frame.content()));
+        frame.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void everySplitOfTheStreamGivesTheSameFrames() {
         byte[] stream = sampleStream();
         for (int piece = 1; piece <= stream.length; piece++) {
@@ -176,7 +190,7 @@ class TunnelFrameDecoderTest {
             }
             TunnelFrame frame;
             while ((frame = channel.readInbound()) != null) {
-                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.READ_AHEAD_READY);
+                assertTrue(frame.type >= FrameType.HELLO && frame.type <= FrameType.HAVE);
                 frame.release();
             }
             channel.finishAndReleaseAll();

@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -122,6 +124,9 @@ public final class SegmentChunkStore implements ChunkStore {
     private final LongAdder misses = new LongAdder();
     private final AtomicLong evictedSegments = new AtomicLong();
     private final AtomicLong evictedChunks = new AtomicLong();
+
+    /** A clear asked for and not yet done by the writer; null when none. */
+    private final AtomicReference<CompletableFuture<Long>> clearRequest = new AtomicReference<>();
 
     /** Longest a learned peer-knowledge entry waits for the writer when no chunk wakes it. */
     private static final long KNOWLEDGE_COMMIT_MILLIS = 5;
@@ -597,14 +602,14 @@ public final class SegmentChunkStore implements ChunkStore {
             queueLock.lock();
             try {
                 // Knowledge learned without a chunk put wakes nobody: look for it every few ms.
-                while (queue.isEmpty() && knowledgeQueue.isEmpty() && !closing) {
+                while (queue.isEmpty() && knowledgeQueue.isEmpty() && clearRequest.get() == null && !closing) {
                     try {
                         queueNotEmpty.await(KNOWLEDGE_COMMIT_MILLIS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         // The writer ends only when the store closes.
                     }
                 }
-                if (queue.isEmpty() && knowledgeQueue.isEmpty()) {
+                if (queue.isEmpty() && knowledgeQueue.isEmpty() && clearRequest.get() == null) {
                     return;
                 }
                 // Take a quarter of the queue at most, so callers refill the rest while it is written.
@@ -621,6 +626,10 @@ public final class SegmentChunkStore implements ChunkStore {
             try {
                 append(work);
                 evictOverBudget();
+                CompletableFuture<Long> clear = clearRequest.get();
+                if (clear != null) {
+                    runClear(clear);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "chunk store " + settings.path() + ": writing " + work.size()
                         + " chunks failed; they stay in memory only", e);
@@ -756,6 +765,48 @@ public final class SegmentChunkStore implements ChunkStore {
         appendSegment = next;
         appendPosition = 0;
         segmentSizes.put(next, 0L);
+    }
+
+    /**
+     * Drops every chunk held, as eviction drops a segment: the writer seals the segment being appended,
+     * then drops it and every older one with their index entries and every peer's knowledge of their
+     * chunks. Chunks put meanwhile are kept. The epoch stays: a peer that still references a dropped
+     * chunk gets it repaired, as after an eviction. One clear at a time; asking again while one runs
+     * returns it.
+     *
+     * @return completes with the number of chunks dropped
+     */
+    public CompletableFuture<Long> clear() {
+        CompletableFuture<Long> request = new CompletableFuture<>();
+        if (!clearRequest.compareAndSet(null, request)) {
+            CompletableFuture<Long> running = clearRequest.get();
+            return running != null ? running : clear();
+        }
+        queueLock.lock();
+        try {
+            queueNotEmpty.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        return request;
+    }
+
+    private void runClear(CompletableFuture<Long> request) {
+        long before = evictedChunks.get();
+        try {
+            startSegment();
+            for (Integer number : List.copyOf(segmentSizes.headMap(appendSegment).keySet())) {
+                evictSegment(number);
+            }
+            memoryTier.invalidateAll();
+            long dropped = evictedChunks.get() - before;
+            LOG.info(() -> "chunk store " + settings.path() + ": cleared, " + dropped + " chunks dropped");
+            request.complete(dropped);
+        } catch (IOException | RuntimeException e) {
+            request.completeExceptionally(e);
+        } finally {
+            clearRequest.set(null);
+        }
     }
 
     private void evictOverBudget() throws IOException {

@@ -268,6 +268,42 @@ class SegmentChunkStoreTest {
     }
 
     @Test
+    void clearDropsEveryChunkAndItsKnowledgeAndTheStoreGoesOn() throws Exception {
+        List<byte[]> chunks = chunks(9, 120, 1024);
+        byte[] epochBefore;
+        try (SegmentChunkStore store = SegmentChunkStore.open(settings(64 * MIB, 16 * KIB, 64 * KIB, 8 * KIB))) {
+            epochBefore = store.epoch();
+            PeerKnowledge peer = store.peer("dc1", new byte[16]);
+            for (int i = 0; i < 100; i++) {
+                put(store, chunks.get(i));
+                peer.learn(idOf(chunks.get(i)));
+            }
+            store.flush();
+            assertEquals(100, store.clear().get(10, java.util.concurrent.TimeUnit.SECONDS));
+            ChunkStoreStats stats = store.stats();
+            assertEquals(0, stats.chunks(), stats.toString());
+            assertEquals(0, stats.diskBytes(), stats.toString());
+            assertEquals(1, segmentFileCount(store), "only the new, empty segment");
+            for (int i = 0; i < 100; i++) {
+                assertFalse(store.contains(idOf(chunks.get(i))));
+                assertNull(store.get(idOf(chunks.get(i))), "not even from the memory tier");
+                assertFalse(peer.holds(idOf(chunks.get(i))));
+            }
+            assertArrayEquals(epochBefore, store.epoch(), "the epoch stays");
+            for (int i = 100; i < 120; i++) {
+                put(store, chunks.get(i));
+            }
+            store.flush();
+            assertArrayEquals(chunks.get(119), store.get(idOf(chunks.get(119))));
+            assertEquals(20, store.stats().chunks());
+        }
+        try (SegmentChunkStore store = SegmentChunkStore.open(settings(64 * MIB, 16 * KIB, 64 * KIB, 8 * KIB))) {
+            assertEquals(20, store.stats().chunks(), "a clear survives a restart");
+            assertFalse(store.contains(idOf(chunks.get(0))));
+        }
+    }
+
+    @Test
     void aChunkCorruptedOnDiskIsReturnedAsStoredAndCanBeForgotten() throws IOException {
         byte[] chunk = chunks(8, 1, 1000).get(0);
         ChunkId id = idOf(chunk);

@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The commands the admin socket answers, as the {@code wanopt} CLI sends them: {@code status},
@@ -40,6 +43,9 @@ public final class AdminCommands {
     /** The site file {@code reload} re-reads, or null when the appliance was not started from one. */
     private final Path configFile;
     private final Seeder seeder;
+    /** The last {@code cache clear}, or null when none ran since start. */
+    private volatile CompletableFuture<Long> clearing;
+    private volatile long chunksBeforeClear;
 
     public AdminCommands(Appliance appliance, TrafficHistory history, RecentLogs logs, Path configFile, Seeder seeder) {
         this.appliance = appliance;
@@ -57,6 +63,9 @@ public final class AdminCommands {
         List<String> options = args.subList(1, args.size());
         boolean json = options.contains("--json");
         String command = args.get(0);
+        if (command.equals("cache") && !options.isEmpty() && options.get(0).equals("clear")) {
+            return cacheClear(options.subList(1, options.size()));
+        }
         switch (command) {
             case "status", "peers", "flows", "cache" -> {
                 if (options.stream().anyMatch(option -> !option.equals("--json"))) {
@@ -94,7 +103,41 @@ public final class AdminCommands {
     }
 
     private static Reply usage(String problem) {
-        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], logs [N], reload, seed PATH|--status)\n");
+        return new Reply(2, problem + " (the appliance answers: status, peers, flows, cache [--json], cache clear --yes|--status, logs [N], reload, seed PATH|--status)\n");
+    }
+
+    // ---- cache clear ----
+
+    private synchronized Reply cacheClear(List<String> options) {
+        if (options.equals(List.of("--status"))) {
+            return new Reply(0, describeClear());
+        }
+        if (!options.equals(List.of("--yes"))) {
+            return usage("cache clear drops every chunk this appliance holds (peers get what they still reference "
+                    + "repaired); confirm with cache clear --yes");
+        }
+        if (clearing == null || clearing.isDone()) {
+            chunksBeforeClear = appliance.store().stats().chunks();
+            clearing = appliance.store().clear();
+        }
+        return new Reply(0, describeClear());
+    }
+
+    /** One line; {@code AdminClient} polls until it no longer says "running". */
+    private String describeClear() {
+        CompletableFuture<Long> current = clearing;
+        if (current == null) {
+            return "no cache clear since start\n";
+        }
+        if (!current.isDone()) {
+            return String.format(Locale.ROOT, "cache clear: running, %d of %d chunks left%n",
+                    appliance.store().stats().chunks(), chunksBeforeClear);
+        }
+        try {
+            return String.format(Locale.ROOT, "cache clear: done, %d chunks dropped%n", current.join());
+        } catch (CompletionException | CancellationException e) {
+            return "cache clear: failed (" + (e.getCause() == null ? e : e.getCause()).getMessage() + ")\n";
+        }
     }
 
     // ---- seed ----

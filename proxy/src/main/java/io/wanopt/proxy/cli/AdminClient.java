@@ -30,7 +30,7 @@ final class AdminClient {
     static final String DEFAULT_CONFIG = "/etc/wanopt/wanopt.conf";
     private static final String SOCKET_KEY = "wanopt.management.admin-socket";
     private static final long WATCH_INTERVAL_MILLIS = 2000;
-    private static final long SEED_POLL_MILLIS = 1000;
+    private static final long PROGRESS_POLL_MILLIS = 1000;
 
     private AdminClient() {
     }
@@ -72,7 +72,11 @@ final class AdminClient {
             // The daemon runs elsewhere: it needs the path as seen from the root.
             request.set(1, Path.of(request.get(1)).toAbsolutePath().normalize().toString());
             int status = ask(socket, request, out, err);
-            return status == Main.OK ? followSeed(socket, out, err) : status;
+            return status == Main.OK ? followProgress(socket, List.of("seed", "--status"), out, err) : status;
+        }
+        if (request.equals(List.of("cache", "clear", "--yes"))) {
+            int status = ask(socket, request, out, err);
+            return status == Main.OK ? followProgress(socket, List.of("cache", "clear", "--status"), out, err) : status;
         }
         if (!watch) {
             return ask(socket, request, out, err);
@@ -94,17 +98,20 @@ final class AdminClient {
         }
     }
 
-    /** Prints the seed's progress every {@value #SEED_POLL_MILLIS} ms until it is done (0) or failed (1). */
-    private static int followSeed(Path socket, PrintStream out, PrintStream err) {
+    /**
+     * Asks {@code statusRequest} every {@value #PROGRESS_POLL_MILLIS} ms and prints its line until it no
+     * longer says "running": 0 when it then says "done", 1 otherwise.
+     */
+    private static int followProgress(Path socket, List<String> statusRequest, PrintStream out, PrintStream err) {
         while (true) {
             try {
-                Thread.sleep(SEED_POLL_MILLIS);
+                Thread.sleep(PROGRESS_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Main.OK;
             }
             ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int status = ask(socket, List.of("seed", "--status"), new PrintStream(line, true, StandardCharsets.UTF_8), err);
+            int status = ask(socket, statusRequest, new PrintStream(line, true, StandardCharsets.UTF_8), err);
             if (status != Main.OK) {
                 return status;
             }

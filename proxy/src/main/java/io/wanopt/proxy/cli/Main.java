@@ -44,6 +44,7 @@ public final class Main {
                                                    file is refused and the running configuration stays
               seed PATH | seed --status            learn a file or folder at this site into the dictionary and
                                                    tell the peers, so the first move of a similar VM is warm
+              cache clear --yes | --status         drop every chunk the running appliance holds (progress shown)
               config check FILE                    validate FILE and print a one-line summary
               pki ca --out DIR [--name NAME]       create a CA (DIR/ca.key, DIR/ca.crt); NAME defaults to "wanopt CA"
               pki issue --ca DIR --out DIR --id ID issue DIR/ID.key and DIR/ID.crt for appliance ID

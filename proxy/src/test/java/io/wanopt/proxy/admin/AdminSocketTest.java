@@ -213,7 +213,7 @@ class AdminSocketTest {
     }
 
     @Test
-    void seedLearnsTheBlocksOfAFolderAndShowsProgressUntilDone() throws IOException {
+    void seedLearnsTheBlocksOfAFolderAndCacheClearDropsThemWithProgress() throws IOException {
         Path folder = dir.resolve("vms");
         Files.createDirectories(folder.resolve("sub"));
         byte[] data = new byte[5 * (32 << 10) + 1000];
@@ -232,6 +232,16 @@ class AdminSocketTest {
         assertEquals(5, appliance.store().stats().chunks(), "the store holds each block once");
         Cli again = cli("seed", folder.toString());
         assertTrue(again.out().contains("0 chunks new, 6 known"), again.out());
+
+        Cli unconfirmed = cli("cache", "clear");
+        assertEquals(2, unconfirmed.status());
+        assertTrue(unconfirmed.err().contains("confirm with cache clear --yes"), unconfirmed.err());
+        Cli cleared = cli("cache", "clear", "--yes");
+        assertEquals(0, cleared.status(), cleared.err());
+        assertTrue(cleared.out().strip().endsWith("cache clear: done, 5 chunks dropped"), cleared.out());
+        assertTrue(cli("cache", "--json").out().contains("\"chunks\":0,"));
+        assertEquals("cache clear: done, 5 chunks dropped\n", cli("cache", "clear", "--status").out());
+        assertTrue(cli("seed", folder.toString()).out().contains("5 chunks new, 1 known"), "learned again after the clear");
 
         Cli missing = cli("seed", dir.resolve("nothing").toString());
         assertEquals(1, missing.status());

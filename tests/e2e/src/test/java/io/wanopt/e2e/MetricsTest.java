@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wanopt.cache.codec.CodecCounters.Kind;
+import io.wanopt.harness.Commands;
+import io.wanopt.harness.HostTools;
 import io.wanopt.harness.Sites;
 import io.wanopt.proxy.Appliance;
 import io.wanopt.proxy.TrafficCounters;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,7 +168,22 @@ class MetricsTest {
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         assertTrue(contentType.startsWith("text/plain") && contentType.contains("version=0.0.4"),
                 "Prometheus text format 0.0.4: " + contentType);
+        checkWithPromtool(response.body());
         return Exposition.parse(response.body());
+    }
+
+    /**
+     * Prometheus's own checker, {@code promtool check metrics}, when this machine has it (on the PATH or
+     * where {@code wanopt test} puts it, ~/.cache/wanopt/tools): it parses the text and lints it.
+     */
+    private static void checkWithPromtool(String text) throws IOException {
+        Path cached = Path.of(System.getProperty("user.home"), ".cache", "wanopt", "tools", "promtool");
+        String promtool = Files.isExecutable(cached) ? cached.toString()
+                : HostTools.missing("promtool").isEmpty() ? HostTools.executable("promtool") : null;
+        if (promtool == null) {
+            return;
+        }
+        Commands.run(Duration.ofSeconds(30), null, List.of(promtool, "check", "metrics"), text);
     }
 
     /**

@@ -46,6 +46,7 @@ public final class Appliance implements AutoCloseable {
     private volatile WanoptSettings settings;
     private final SegmentChunkStore store;
     private final TrafficCounters counters = new TrafficCounters();
+    private final ProtocolTraffic protocolTraffic = new ProtocolTraffic();
     private final FollowCounters followCounters = new FollowCounters();
     private final SmartReadMaps smartReadMaps;
     private final MemoryBudget sendBudget;
@@ -80,8 +81,8 @@ public final class Appliance implements AutoCloseable {
         }
         this.smartReadMaps = new SmartReadMaps(settings.smartRead(), followCounters);
         FlowEnvironment env = new FlowEnvironment(store, new FastCdcChunker(settings.chunking()), settings.tunnel(),
-                settings.compression().zstdLevel(), sendBudget, receiveBudget, transport, counters, settings.protocols(),
-                followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()), smartReadMaps);
+                settings.compression().zstdLevel(), sendBudget, receiveBudget, transport, counters, protocolTraffic,
+                settings.protocols(), followCounters, new FileChunkIndex(settings.protocols().fileChunkIndex()), smartReadMaps);
         TlsSettings tls = settings.tls();
         SslContext server = tls.insecurePlaintext() ? null : serverContext(tls);
         SslContext client = tls.insecurePlaintext() ? null : clientContext(tls);
@@ -266,6 +267,11 @@ public final class Appliance implements AutoCloseable {
     /** All traffic since start. */
     public TrafficCounters counters() {
         return counters;
+    }
+
+    /** All traffic since start, per followed protocol. */
+    public ProtocolTraffic protocolTraffic() {
+        return protocolTraffic;
     }
 
     /** What this appliance's protocol followers did (NFS flows, file-aligned bytes, pass-through). */

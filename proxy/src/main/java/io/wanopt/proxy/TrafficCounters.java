@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * LAN and WAN byte counts plus what the encoder (sending) and decoder (receiving) did, for a flow,
- * a peer or the whole appliance. A child feeds its parent as it counts.
+ * a peer or the whole appliance. A child feeds its parent as it counts; a flow also feeds the
+ * counters of its protocol once that is known ({@link #alsoCountInto}).
  */
 public final class TrafficCounters {
 
@@ -13,6 +14,8 @@ public final class TrafficCounters {
     private enum Count { LAN_IN, LAN_OUT, WAN_IN, WAN_OUT, FLOWS }
 
     private final TrafficCounters parent;
+    /** A second, flat total this one also feeds (LAN and WAN bytes and flows only); null when none. */
+    private volatile TrafficCounters also;
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     /** What this side's encoders sent. */
     public final CodecCounters sent;
@@ -37,6 +40,21 @@ public final class TrafficCounters {
         if (parent != null) {
             parent.add(count, amount);
         }
+        TrafficCounters second = also;
+        if (second != null) {
+            second.add(count, amount);
+        }
+    }
+
+    /**
+     * From now on also feeds {@code total} (its LAN and WAN bytes and flows, not the codec's work),
+     * and gives it what was counted so far. Called once, by the thread that counts.
+     */
+    public void alsoCountInto(TrafficCounters total) {
+        for (Count count : Count.values()) {
+            total.add(count, get(count));
+        }
+        also = total;
     }
 
     private long get(Count count) {

@@ -8,10 +8,12 @@ import io.wanopt.cache.store.ChunkStoreStats;
 import io.wanopt.config.PeerSettings;
 import io.wanopt.protocols.smb.FrameKind;
 import io.wanopt.proxy.Appliance;
+import io.wanopt.proxy.ProtocolTraffic;
 import io.wanopt.proxy.TrafficCounters;
 import io.wanopt.proxy.follow.FollowCounters;
 import io.wanopt.proxy.inpath.InPathCounters;
 import io.wanopt.proxy.tunnel.PeerStatus;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -57,6 +59,17 @@ final class ApplianceMetrics {
                     cb.call(peer.counters().wanIn(), peer.id(), "in");
                     cb.call(peer.counters().wanOut(), peer.id(), "out");
                 }), "peer", "direction");
+        for (String kind : new String[] {"lan", "wan"}) {
+            counter("wanopt_protocol_" + kind + "_bytes", kind.toUpperCase(Locale.ROOT) + " bytes of flows by the"
+                    + " protocol followed (nfs, smb; generic for the rest), in and out; a flow counts from its first bytes.",
+                    cb -> {
+                        for (String protocol : new String[] {ProtocolTraffic.NFS, ProtocolTraffic.SMB, ProtocolTraffic.GENERIC}) {
+                            TrafficCounters traffic = appliance.protocolTraffic().of(protocol);
+                            cb.call(kind.equals("lan") ? traffic.lanIn() : traffic.wanIn(), protocol, "in");
+                            cb.call(kind.equals("lan") ? traffic.lanOut() : traffic.wanOut(), protocol, "out");
+                        }
+                    }, "protocol", "direction");
+        }
         counter("wanopt_flows", "Flows (TCP connections) carried through a peer since start.",
                 cb -> eachPeer(peer -> cb.call(peer.counters().flows(), peer.id())), "peer");
         gauge("wanopt_flows_open", "Flows open now on the tunnel to a peer.",

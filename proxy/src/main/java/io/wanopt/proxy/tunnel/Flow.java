@@ -20,6 +20,7 @@ import io.wanopt.cache.codec.ChunkDecoder;
 import io.wanopt.cache.codec.ChunkEncoder;
 import io.wanopt.cache.codec.DecodedBatch;
 import io.wanopt.cache.codec.EncodedBatch;
+import io.wanopt.proxy.ProtocolTraffic;
 import io.wanopt.proxy.TrafficCounters;
 import io.wanopt.config.ProtocolSettings;
 import io.wanopt.proxy.follow.FlowFile;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -199,7 +201,8 @@ final class Flow {
     /** What {@code wanopt flows} shows of this flow; call on {@link #executor}. */
     FlowSnapshot snapshot() {
         Optional<FlowFile> file = follower == null ? Optional.empty() : follower.latestFile();
-        return new FlowSnapshot(tunnel.peerId(), client, server, follower == null ? "generic" : follower.protocol(),
+        return new FlowSnapshot(tunnel.peerId(), client, server,
+                follower == null ? ProtocolTraffic.GENERIC : follower.protocol().toLowerCase(Locale.ROOT),
                 file.map(FlowFile::name).orElse(""), file.map(FlowFile::vmdk).orElse(false),
                 counters.lanIn() + counters.lanOut(), counters.wanIn() + counters.wanOut(),
                 Duration.ofNanos(System.nanoTime() - startNanos));
@@ -463,10 +466,15 @@ final class Flow {
      */
     private void chooseFollower(ByteBuf first, boolean fromClient) {
         followerChosen = true;
-        ProtocolSettings protocols = env.protocols();
-        if (!fromClient) {
-            return;
+        if (fromClient) {
+            chooseFollowerFor(first);
         }
+        counters.alsoCountInto(env.protocolTraffic().of(follower == null ? ProtocolTraffic.GENERIC : follower.protocol()));
+    }
+
+    /** Follows the client's protocol when its first bytes say which it is (and following it is on). */
+    private void chooseFollowerFor(ByteBuf first) {
+        ProtocolSettings protocols = env.protocols();
         if (protocols.followNfs() && NfsFollower.startsRpcCall(first, protocols.nfsMaxRecordSize())) {
             nfs = new NfsFollower(lanIsClient, protocols, tunnel.alloc(), env.followCounters(), counters.sent, encoder,
                     env.fileChunks(), env.smartReadMaps(), new FollowerSide(), System::nanoTime);

@@ -138,6 +138,12 @@ class MetricsTest {
                 (long) scrape.value("wanopt_literal_chunks_total", "peer", "dc", "direction", "out"));
         assertEquals(peer.reduction(), scrape.value("wanopt_reduction_ratio", "peer", "dc"), 1e-9);
         assertEquals(appliance.store().stats().chunks(), (long) scrape.value("wanopt_store_chunks"));
+        // The test's streams follow no file protocol: all of it is generic.
+        assertEquals(total.lanIn(), (long) scrape.value("wanopt_protocol_lan_bytes_total", "protocol", "generic",
+                "direction", "in"));
+        assertEquals(total.wanOut(), (long) scrape.value("wanopt_protocol_wan_bytes_total", "protocol", "generic",
+                "direction", "out"));
+        assertEquals(0, (long) scrape.value("wanopt_protocol_lan_bytes_total", "protocol", "smb", "direction", "in"));
         assertEquals(16 * MIB * (long) scrape.value("wanopt_flows_total", "peer", "dc"), peer.lanIn(),
                 "the client's bytes, once per flow");
     }

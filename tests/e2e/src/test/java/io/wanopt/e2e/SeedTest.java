@@ -77,6 +77,8 @@ class SeedTest {
                         "{0} bytes: unseeded file {1} bytes on the WAN, first move after the seed {2}", SIZE, cold, warm);
                 assertTrue(cold > SIZE * 9L / 10, "an unseeded file of random bytes crosses whole: " + cold);
                 // A tenth of the blocks are new; the rest cross as references.
+                assertTrue(sites.branch(0).protocolTraffic().of("smb").lanOut() >= 2L * SIZE,
+                        "both copies counted as SMB at the branch");
                 assertTrue(warm < SIZE / 4, "the first move after the seed put " + warm + " bytes on the WAN (cold: "
                         + cold + ")");
             }

@@ -76,11 +76,8 @@ class DaemonProcessTest {
                         "tunnel to the daemon: " + Files.readString(log));
                 String[] digests = StreamServers.sendToSink(branch.listenerAddress(0), TestStreams.mixed(31), 16 << 20);
                 assertEquals(digests[0], digests[1]);
+                assertMetricsMatchStatus(adminSocket, metricsPort);
                 checkAdminCommands(adminSocket, branch.listenerAddress(0), sink.address().getPort());
-                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, metrics.statusCode());
-                assertTrue(metrics.body().contains("wanopt_peer_up{peer=\"branch\"} 1"), metrics.body());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!Files.readString(log).contains("summary:") && System.nanoTime() < deadline) {
                     Thread.sleep(100);
@@ -96,6 +93,44 @@ class DaemonProcessTest {
         assertTrue(output.contains("appliance dc stopped"), "clean stop logged: " + output);
         assertTrue(!output.contains("Exception"), "no stack trace: " + output);
         assertFalse(Files.exists(adminSocket), "the admin socket is removed at stop");
+    }
+
+    /**
+     * /metrics and {@code wanopt status --json} give the same LAN and WAN totals (asked again until they
+     * agree, since the transfer's last frames may still be crossing).
+     */
+    private static void assertMetricsMatchStatus(Path socket, int metricsPort) throws Exception {
+        Pattern totals = Pattern.compile("\"sinceStart\":\\{\"lanBytes\":(\\d+),\"wanBytes\":(\\d+)");
+        String lastComparison = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("wanopt_peer_up{peer=\"branch\"} 1"), metrics.body());
+            Matcher status = totals.matcher(cli("status", "--json", "--socket", socket.toString()));
+            assertTrue(status.find());
+            long metricsLan = sumOf(metrics.body(), "wanopt_lan_bytes_total");
+            long metricsWan = sumOf(metrics.body(), "wanopt_wan_bytes_total");
+            lastComparison = "status LAN " + status.group(1) + " WAN " + status.group(2) + ", metrics LAN " + metricsLan
+                    + " WAN " + metricsWan;
+            if (Long.parseLong(status.group(1)) == metricsLan && Long.parseLong(status.group(2)) == metricsWan) {
+                assertTrue(metricsLan >= 16 << 20, lastComparison);
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("metrics and status disagree: " + lastComparison);
+    }
+
+    /** The sum of every sample of {@code name} in a Prometheus text exposition. */
+    private static long sumOf(String exposition, String name) {
+        Matcher samples = Pattern.compile("(?m)^" + name + "\\{[^}]*\\} (\\S+)$").matcher(exposition);
+        double sum = 0;
+        while (samples.find()) {
+            sum += Double.parseDouble(samples.group(1));
+        }
+        return (long) sum;
     }
 
     /** The CLI asks the daemon process over its admin socket, as an admin logged in on the appliance would. */

@@ -3,6 +3,7 @@ package io.wanopt.proxy.admin;
 import io.wanopt.config.ManagementSettings;
 import io.wanopt.proxy.Appliance;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +51,10 @@ public final class Management implements AutoCloseable {
                 try {
                     socket = AdminSocket.open(settings.adminSocket(), settings.adminGroup(),
                             new AdminCommands(appliance, history, logs, configFile, seeder));
+                } catch (AccessDeniedException e) {
+                    throw new IOException("admin socket " + settings.adminSocket() + ": permission denied on "
+                            + e.getFile() + " (run as root, or set management.admin-socket to a path this user may"
+                            + " create, or to \"\" for none)", e);
                 } catch (IOException e) {
                     throw new IOException("admin socket " + settings.adminSocket() + ": " + e.getMessage(), e);
                 }

@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * What in-path interception costs and gives on one machine: a file fetched over HTTP from the server
@@ -104,6 +106,19 @@ public final class InPathThroughput {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.err.println("in-path: wrote " + out);
+        } finally {
+            // The file, stores and logs weigh hundreds of MB; keep them only when asked to.
+            if (System.getenv("WANOPT_KEEP_BENCH") == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

@@ -68,6 +68,7 @@ public final class SegmentChunkStore implements ChunkStore {
     private static final String PEER_EPOCH_KEY = "peer-epoch:";
     private static final byte[] EMPTY = new byte[0];
     private static final int EPOCH_LENGTH = 16;
+    private static final long MIB = 1 << 20;
     private static final int PEER_KEY_LENGTH = 8;
     /** Index value: segment number, data offset, length; offsets fit an int because segments do. */
     private static final int LOCATION_LENGTH = 12;
@@ -193,6 +194,10 @@ public final class SegmentChunkStore implements ChunkStore {
         } catch (IOException | RuntimeException e) {
             closeChannels();
             throw e;
+        }
+        String shortfall = diskShortfall(settings, Files.getFileStore(segmentDirectory).getUsableSpace(), diskBytes.get());
+        if (shortfall != null) {
+            LOG.warning(shortfall);
         }
         this.writer = new Thread(this::runWriter, "wanopt-chunk-store-writer");
         writer.setDaemon(true);
@@ -807,6 +812,23 @@ public final class SegmentChunkStore implements ChunkStore {
         } finally {
             clearRequest.set(null);
         }
+    }
+
+    /**
+     * Why the file system cannot hold the disk budget, or null when it can. A budget larger than the
+     * room left fills the disk before eviction starts, and from then on every write fails.
+     *
+     * @param usableBytes what the file system still offers
+     * @param storedBytes what the store's segments already take
+     */
+    static String diskShortfall(StoreSettings settings, long usableBytes, long storedBytes) {
+        long room = usableBytes + storedBytes;
+        if (room >= settings.diskBudget()) {
+            return null;
+        }
+        return "chunk store " + settings.path() + ": disk-budget " + settings.diskBudget() / MIB + " MiB exceeds the "
+                + room / MIB + " MiB its file system has room for (" + usableBytes / MIB + " MiB free, "
+                + storedBytes / MIB + " MiB stored): the disk fills first and writes then fail; lower store.disk-budget";
     }
 
     private void evictOverBudget() throws IOException {

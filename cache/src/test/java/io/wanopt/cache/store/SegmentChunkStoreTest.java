@@ -475,4 +475,15 @@ class SegmentChunkStoreTest {
                 () -> SegmentChunkStore.open(settings(MIB, 4096, MIB, 0)));
         assertTrue(queue.getMessage().contains("write-queue"), queue.getMessage());
     }
+
+    @Test
+    void diskShortfallNamesABudgetTheFileSystemCannotHold() {
+        StoreSettings budget = settings(1024 * MIB, 64 * MIB, 0, MIB);
+        assertNull(SegmentChunkStore.diskShortfall(budget, 1024 * MIB, 0));
+        assertNull(SegmentChunkStore.diskShortfall(budget, 100 * MIB, 924 * MIB), "what is stored counts as room");
+        String shortfall = SegmentChunkStore.diskShortfall(budget, 600 * MIB, 300 * MIB);
+        assertNotNull(shortfall);
+        assertTrue(shortfall.contains("disk-budget 1024 MiB exceeds the 900 MiB its file system has room for "
+                + "(600 MiB free, 300 MiB stored)"), shortfall);
+    }
 }

@@ -54,6 +54,8 @@ public final class Main {
               inspect FILE [--json]                what a VMDK or raw disk holds and what a move would send
               nft-rules --config FILE [--remove]   print the shell commands (nft, ip) that install (or remove)
                                                    FILE's in-path steering, for admins who manage nftables
+                [--if-managed]                     only where the appliance manages it (in-path.enabled and
+                                                   manage-rules); otherwise print a comment, for clean-up hooks
               version                              print the version
               help                                 print this text
             """;
@@ -154,12 +156,21 @@ public final class Main {
     private static int nftRules(String[] args, PrintStream out) throws UsageError, ConfigError {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean remove = rest.remove("--remove");
+        boolean ifManaged = rest.remove("--if-managed");
         String file = required(options(rest.toArray(String[]::new), Set.of("--config")), "--config");
         WanoptSettings settings = WanoptSettings.load(Path.of(file));
-        if (settings.inPath().rules().isEmpty()) {
+        InPathSettings inPath = settings.inPath();
+        if (ifManaged && !(inPath.enabled() && inPath.manageRules() && !inPath.rules().isEmpty())) {
+            // A clean-up hook (the appliance unit's ExecStopPost) must leave an admin's own rules alone.
+            out.println("# " + file + ": the appliance manages no in-path steering (in-path.enabled = "
+                    + inPath.enabled() + ", manage-rules = " + inPath.manageRules() + ", " + inPath.rules().size()
+                    + " rules): nothing to do");
+            return OK;
+        }
+        if (inPath.rules().isEmpty()) {
             throw new UsageError(file + " has no in-path rules (wanopt.in-path.rules): nothing to steer");
         }
-        SteeringRules steering = new SteeringRules(settings.inPath());
+        SteeringRules steering = new SteeringRules(inPath);
         out.print(remove ? steering.removeScript() : steering.installScript());
         return OK;
     }

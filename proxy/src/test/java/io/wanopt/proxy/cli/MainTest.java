@@ -152,6 +152,24 @@ class MainTest {
     }
 
     @Test
+    void nftRulesIfManagedRemovesOnlyWhatTheApplianceManages() throws IOException {
+        String rules = "rules = [ { destinations = [\"10.20.0.0/16\"], ports = [445], peers = [dc1] } ]";
+        Path managed = site("in-path { enabled = true, lan-interfaces = [eth1], " + rules + " }");
+        Result remove = run("nft-rules", "--remove", "--if-managed", "--config", managed.toString());
+        assertEquals(0, remove.status(), remove.err());
+        assertTrue(remove.out().contains("nft delete table ip wanopt"), remove.out());
+
+        for (String unmanaged : List.of("in-path { enabled = true, manage-rules = false, lan-interfaces = [eth1], "
+                + rules + " }", "")) {
+            Path file = site(unmanaged);
+            Result nothing = run("nft-rules", "--remove", "--if-managed", "--config", file.toString());
+            assertEquals(0, nothing.status(), nothing.err());
+            assertEquals(1, nothing.out().lines().count(), nothing.out());
+            assertTrue(nothing.out().startsWith("# " + file + ": the appliance manages no in-path steering"), nothing.out());
+        }
+    }
+
+    @Test
     void configCheckUsageAndMissingFile() {
         Path missing = dir.resolve("missing.conf");
         Result result = run("config", "check", missing.toString());

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Boots a disk image made by build-disk.sh in qemu (software emulation; WANOPT_QEMU_ACCEL=kvm
-# where KVM works: on nested hosts it can hang in the kernel's start, so it is not the default), waits for sshd, logs in with a key made for the test and runs `wanopt status` as the
-# admin account (through wanopt-shell), then checks the services, forwarding and the steering as root.
+# Boots a disk image made by build-disk.sh in qemu, on a disk 1 GiB larger than the image, waits for
+# sshd, logs in with a key made for the test and runs `wanopt status` as the admin account (through
+# wanopt-shell), then checks as root the services, forwarding, the steering, and that the first boot
+# grew the root file system into the whole disk and fitted the store's budget to it. Software
+# emulation (TCG) by default; WANOPT_QEMU_ACCEL=kvm where KVM works (on nested hosts it can hang in
+# the kernel's start).
 #
-#   appliance-image/boot-test.sh IMAGE.raw        (as root; needs qemu-system-x86_64, ssh)
+#   appliance-image/boot-test.sh [--firmware bios|uefi] IMAGE.raw   (as root; needs qemu-system-x86_64,
+#                                     ssh, and for UEFI the ovmf package; default bios)
 #
 # The image is not changed: the test boots a sparse copy into which it writes its public key. The
 # guest's network is qemu's user network with restrict=on: it reaches nothing, the host reaches its
@@ -18,13 +22,32 @@ fail() {
     exit 1
 }
 
-(( $# == 1 )) || { sed -n '6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+usage() {
+    sed -n '9,10p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+    exit 2
+}
+
+firmware=bios
+while (( $# )); do
+    case "$1" in
+        --firmware) firmware="${2:-}"; shift 2 || usage ;;
+        -h|--help) usage ;;
+        -*) echo "boot-test: unknown option $1" >&2; usage ;;
+        *) break ;;
+    esac
+done
+(( $# == 1 )) || usage
+[[ "$firmware" == bios || "$firmware" == uefi ]] || { echo "boot-test: --firmware bios or uefi, not '$firmware'" >&2; usage; }
 image="$(readlink -f "$1")"
+# OVMF, the UEFI firmware for qemu (Debian's ovmf package), without Secure Boot.
+ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
+ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
 [[ "$(id -u)" == 0 ]] || fail "must run as root (the key goes into a copy of the image through a loop device)"
 [[ -f "$image" ]] || fail "no image $image"
 for tool in qemu-system-x86_64 ssh ssh-keygen losetup timeout; do
     command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install qemu-system-x86 openssh-client)"
 done
+[[ "$firmware" == bios || ( -f "$ovmf_code" && -f "$ovmf_vars" ) ]] || fail "no $ovmf_code for UEFI (apt-get install ovmf)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/wanopt-boot.XXXXXX")"
 mnt="$work/root"
@@ -53,9 +76,12 @@ step() {
 # 1. A copy of the image with the test's key for root and admin.
 step "copying $image and adding a test key"
 cp --sparse=always "$image" "$work/disk.raw"
+# A disk larger than the image, as on a server: the first boot must grow the root file system into it.
+disk_size=$(( $(stat -c %s "$image") + 1024 * 1024 * 1024 ))
+truncate -s "$disk_size" "$work/disk.raw"
 ssh-keygen -q -t ed25519 -N '' -C wanopt-boot-test -f "$work/key"
-start_sector="$(sfdisk --dump "$work/disk.raw" | sed -n 's/.*start= *\([0-9]*\).*/\1/p' | head -n 1)"
-[[ -n "$start_sector" ]] || fail "no partition in $image"
+start_sector="$(sfdisk --dump "$work/disk.raw" | sed -n 's/.*start= *\([0-9]*\),.*type=83.*/\1/p' | head -n 1)"
+[[ -n "$start_sector" ]] || fail "no Linux partition in $image"
 loop="$(losetup --find --show --offset $((start_sector * 512)) "$work/disk.raw")"
 mount "$loop" "$mnt"
 for account in root admin; do
@@ -77,10 +103,14 @@ for candidate in $(shuf -i 20000-40000 -n 20); do
     if ! ss -Htln "sport = :$candidate" | grep -q .; then port=$candidate; break; fi
 done
 [[ -n "$port" ]] || fail "no free loopback port for sshd"
-step "booting ($accel, BIOS, 2 CPUs, 1.5 GiB), sshd forwarded to 127.0.0.1:$port; console: $console"
-cpu=()
-[[ "$accel" != kvm ]] || cpu=(-cpu host)
-qemu-system-x86_64 -accel "$accel" "${cpu[@]}" -machine q35 -smp 2 -m 1536 -display none -monitor none \
+step "booting ($accel, $firmware, 2 CPUs, 1.5 GiB), sshd forwarded to 127.0.0.1:$port; console: $console"
+extra=()
+[[ "$accel" != kvm ]] || extra+=(-cpu host)
+if [[ "$firmware" == uefi ]]; then
+    cp "$ovmf_vars" "$work/efi-vars.fd"
+    extra+=(-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code" -drive "if=pflash,format=raw,file=$work/efi-vars.fd")
+fi
+qemu-system-x86_64 -accel "$accel" "${extra[@]}" -machine q35 -smp 2 -m 1536 -display none -monitor none \
     -serial "file:$console" -drive "file=$work/disk.raw,format=raw,if=virtio" \
     -netdev "user,id=wan,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" -device virtio-net-pci,netdev=wan \
     -daemonize -pidfile "$work/qemu.pid"
@@ -109,17 +139,23 @@ done
 step "ssh admin@appliance wanopt status:"
 sed 's/^/    /' <<< "$status"
 
-checks="$(ssh_to root 'systemctl is-active wanopt-firstboot wanopt ssh systemd-networkd &&
+checks="$(ssh_to root 'if [ -d /sys/firmware/efi ]; then booted=uefi; else booted=bios; fi &&
+    echo "booted by $booted firmware" && [ "$booted" = '"$firmware"' ] &&
+    systemctl is-active wanopt-firstboot wanopt ssh systemd-networkd &&
     echo "ip_forward $(sysctl -n net.ipv4.ip_forward), tcp_rmem $(sysctl -n net.ipv4.tcp_rmem)" &&
     nft list table ip wanopt > /dev/null && echo "table ip wanopt installed" &&
     ls -ld /run/wanopt /run/wanopt/admin.sock /etc/wanopt/appliance.key &&
     grep -o "CapAmb.*" /proc/$(systemctl show -p MainPID --value wanopt)/status &&
     ps -o user=,cmd= -C java | cut -c1-80 &&
     journalctl --disk-usage &&
-    grep -h "disk-budget =" /etc/wanopt/wanopt.conf &&
+    root_mib=$(df --output=size -BM / | tail -n 1 | tr -dc 0-9) &&
+    echo "root file system: $root_mib MiB on a disk of '"$((disk_size >> 20))"' MiB" &&
+    [ "$root_mib" -gt '"$(( (disk_size >> 20) - 300 ))"' ] &&
+    grep -h "disk-budget = .*fitted at first boot" /etc/wanopt/wanopt.conf &&
+    debconf-show grub-pc | grep "install_devices: /dev/vda" &&
     if journalctl -u wanopt | grep "exceeds the"; then exit 1; fi &&
     echo "the store fits its disk: no disk-budget warning in the journal"' 2>&1)" || fail "the checks as root failed: $checks"
 step "as root:"
 sed 's/^/    /' <<< "$checks"
 ssh_to admin 'cat /etc/shadow' > /dev/null 2>&1 && fail "wanopt-shell let admin run cat"
-step "passed: admin's shell refuses other commands; booted to wanopt status in $((SECONDS - started)) s ($accel)"
+step "passed: admin's shell refuses other commands; booted ($firmware) to wanopt status in $((SECONDS - started)) s ($accel)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes a bootable x86-64 disk image of the wanopt appliance from a root file system built by
-# build-rootfs.sh: one MBR partition (ext4), Debian's kernel (linux-image-amd64) and GRUB for BIOS
-# boot (grub-pc; no UEFI), console on the screen and on the first serial port.
+# build-rootfs.sh: an MBR disk with an EFI system partition and the root file system (ext4),
+# Debian's kernel (linux-image-amd64) and GRUB for both BIOS boot (grub-pc) and UEFI boot
+# (grub-efi-amd64, at the removable-media path EFI/BOOT/BOOTX64.EFI; no Secure Boot), console on the
+# screen and on the first serial port.
 #
 #   appliance-image/build-disk.sh [--size SIZE] ROOTFS OUT        (as root)
 #
@@ -70,20 +72,24 @@ in_root() {
     run_logged "$limit" "$log" chroot "$mnt" /usr/bin/env DEBIAN_FRONTEND=noninteractive "$@"
 }
 
-# 1. The disk: an MBR with one bootable Linux partition from 1 MiB (GRUB's core image goes in the gap
-# before it), formatted ext4.
-step "disk $raw ($size): MBR, one ext4 partition"
+# 1. The disk: an MBR (BIOS firmware reads it, and UEFI firmware finds an EFI system partition on it
+# as on GPT) with GRUB's BIOS core image in the gap before the first partition, the EFI system
+# partition (FAT, written in step 3), then the root file system, last, so that the first boot can
+# grow it into a larger disk.
+step "disk $raw ($size): MBR, EFI system partition, ext4 root partition"
 mkdir -p "$(dirname "$raw")"
 rm -f "$raw" "$qcow2"
 truncate -s "$size" "$raw"
-echo "start=1MiB, type=83, bootable" | run_logged 1m "$log" sfdisk --quiet --label dos "$raw"
+printf 'start=1MiB, size=127MiB, type=ef\nstart=128MiB, type=83, bootable\n' \
+    | run_logged 1m "$log" sfdisk --quiet --label dos "$raw"
 loop="$(losetup --find --show --partscan "$raw")"
-part="${loop}p1"
-# Some kernels (this machine's) skip the scan losetup asks for; partx adds the partition then.
+esp="${loop}p1"
+part="${loop}p2"
+# Some kernels (this machine's) skip the scan losetup asks for; partx adds the partitions then.
 for _ in $(seq 20); do [[ -b "$part" ]] && break; sleep 0.1; done
 [[ -b "$part" ]] || run_logged 1m "$log" partx --add "$loop"
-for _ in $(seq 50); do [[ -b "$part" ]] && break; sleep 0.1; done
-[[ -b "$part" ]] || fail "no $part for the partition of $raw after losetup --partscan and partx --add"
+for _ in $(seq 50); do [[ -b "$part" && -b "$esp" ]] && break; sleep 0.1; done
+[[ -b "$part" && -b "$esp" ]] || fail "no $esp and $part for the partitions of $raw after losetup --partscan and partx --add"
 run_logged 2m "$log" mkfs.ext4 -q -L wanopt-root "$part"
 uuid="$(blkid -s UUID -o value "$part")"
 mount "$part" "$mnt"
@@ -112,11 +118,36 @@ GRUB_TERMINAL="console serial"
 GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"
 EOF
 
-step "installing linux-image-amd64 and grub-pc (apt-get, from Debian's package registry)"
+step "installing linux-image-amd64, grub-pc and grub-efi-amd64-bin (apt-get, from Debian's package registry)"
 in_root 10m apt-get update -q
-in_root 30m apt-get install -y -q --no-install-recommends linux-image-amd64 grub-pc
-step "GRUB for BIOS on $loop"
+in_root 30m apt-get install -y -q --no-install-recommends linux-image-amd64 grub-pc grub-efi-amd64-bin \
+    dosfstools mtools
+
+# 3. GRUB. For BIOS, grub-pc's core image in the gap after the MBR. For UEFI, one standalone GRUB
+# image (its modules inside) at EFI/BOOT/BOOTX64.EFI, the path firmware boots without a boot entry
+# in its NVRAM, which an image cannot carry. It finds the root file system by UUID and reads the same
+# /boot/grub/grub.cfg. mtools writes it into the FAT partition: the build machine's kernel need not
+# mount FAT.
+step "GRUB for BIOS on $loop, and for UEFI at EFI/BOOT/BOOTX64.EFI"
 in_root 5m grub-install --target=i386-pc --boot-directory=/boot "$loop"
+cat > "$mnt/tmp/grub-efi.cfg" <<EOF
+insmod part_msdos
+insmod ext2
+set root=
+search --no-floppy --fs-uuid --set=root $uuid
+if [ -n "\$root" ]; then configfile (\$root)/boot/grub/grub.cfg; fi
+echo "wanopt: no file system with UUID $uuid (the appliance's root) on any disk"
+EOF
+in_root 5m grub-mkstandalone --format=x86_64-efi --output=/tmp/BOOTX64.EFI --locales= --fonts= --themes= \
+    "boot/grub/grub.cfg=/tmp/grub-efi.cfg"
+in_root 2m mkfs.vfat -F 32 -n WANOPT-EFI "$esp"
+in_root 2m mmd -i "$esp" ::/EFI ::/EFI/BOOT
+in_root 2m mcopy -i "$esp" /tmp/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
+rm -f "$mnt/tmp/BOOTX64.EFI" "$mnt/tmp/grub-efi.cfg"
+esp_uuid="$(blkid -s UUID -o value "$esp")"
+mkdir -p "$mnt/boot/efi"
+# nofail: a damaged EFI partition must not stop a BIOS boot; umask: only root reads it.
+echo "UUID=$esp_uuid /boot/efi vfat umask=0077,nofail 0 2" >> "$mnt/etc/fstab"
 in_root 5m update-grub
 # Without udev there is no /dev/disk/by-uuid, so update-grub named the loop device; on the appliance
 # (with udev) later runs of update-grub write the UUID themselves.
@@ -127,15 +158,6 @@ grep -q "root=UUID=$uuid" "$mnt/boot/grub/grub.cfg" || fail "grub.cfg does not b
 in_root 2m apt-get clean
 rm -rf "$mnt"/var/lib/apt/lists/* "$mnt/usr/sbin/policy-rc.d"
 cp "$saved_resolv" "$mnt/etc/resolv.conf"
-# The dictionary's disk budget, to fit this disk: what is free, less room for the journal (200 MB at
-# most), apt and the RocksDB index, in whole 64 MiB. The example's 20GiB would fill a small disk first.
-free_mib=$(( $(df --output=avail -B1M "$mnt" | tail -n 1) ))
-budget_mib=$(( (free_mib - 384) * 9 / 10 / 64 * 64 ))
-(( budget_mib >= 256 )) || fail "$size leaves ${free_mib} MiB free, too little for a chunk store of 256 MiB or more: use a larger --size"
-conf="$mnt/etc/wanopt/wanopt.conf"
-sed -i "s|^\([[:space:]]*disk-budget[[:space:]]*=\).*|\1 ${budget_mib}MiB   # fits this ${size} disk (build-disk.sh); raise it when the disk grows|" "$conf"
-grep -q "disk-budget = ${budget_mib}MiB" "$conf" || fail "could not set store.disk-budget in $conf"
-step "store.disk-budget = ${budget_mib}MiB (${free_mib} MiB free)"
 kernel="$(basename "$(readlink -f "$mnt/vmlinuz")")"
 used="$(df -h --output=used,size "$mnt" | tail -n 1 | awk '{print $1 " of " $2}')"
 # Free blocks go back to the sparse file, so the raw image and the qcow2 hold only what is used.

@@ -28,8 +28,9 @@ deb_cache="${WANOPT_DEB_CACHE:-/var/cache/wanopt-image/debs}"
 
 # Beyond minbase: what the appliance runs and what an admin needs on it (an editor, module loading
 # for nftables' tproxy/socket expressions, time sync so certificates validate, D-Bus for *ctl tools).
+# fdisk (sfdisk) lets the first boot grow the root partition to fill a larger disk.
 packages=(systemd systemd-sysv systemd-timesyncd dbus kmod openjdk-17-jre-headless nftables iproute2
-    openssh-server nano)
+    openssh-server nano fdisk)
 
 usage() {
     sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -121,13 +122,15 @@ conf="$out/etc/wanopt/wanopt.conf"
     || fail "config/examples/branch-in-path.conf no longer ends with the closing brace this script expects"
 {
     echo "# wanopt appliance site file: the in-path branch example (config/examples/branch-in-path.conf),"
-    echo "# with the appliance's key files (made at first boot) and its admin group. Edit the peers,"
-    echo "# in-path rules and lan-interfaces for this site, and store.disk-budget to fit this disk; check"
-    echo "# with wanopt config check FILE, then systemctl restart wanopt (or wanopt reload for rules)."
+    echo "# with the appliance's key files (made at first boot) and its admin group. The first boot also"
+    echo "# fits store.disk-budget to the disk. Edit the peers, in-path rules and lan-interfaces for this"
+    echo "# site; check with wanopt config check FILE, then systemctl restart wanopt (or wanopt reload for"
+    echo "# rules)."
     echo "#"
     sed -e "s|^\([[:space:]]*appliance-id[[:space:]]*=\).*|\1 \"$hostname\"|" \
         -e 's|"/etc/wanopt/branch1\.key"|"/etc/wanopt/appliance.key"|' \
         -e 's|"/etc/wanopt/branch1\.crt"|"/etc/wanopt/appliance.crt"|' \
+        -e 's|^\([[:space:]]*disk-budget[[:space:]]*=.*\)$|\1   # first boot sets this to fit the disk|' \
         -e '$d' "$repo/config/examples/branch-in-path.conf"
     echo
     echo "  management {"
@@ -138,7 +141,7 @@ conf="$out/etc/wanopt/wanopt.conf"
 } > "$conf"
 chmod 0644 "$conf"
 for expected in "appliance-id = \"$hostname\"" '"/etc/wanopt/appliance.key"' '"/etc/wanopt/appliance.crt"' \
-        '"/etc/wanopt/ca.crt"' '"/var/lib/wanopt/store"'; do
+        '"/etc/wanopt/ca.crt"' '"/var/lib/wanopt/store"' "# first boot sets this to fit the disk"; do
     grep -qF "$expected" "$conf" || fail "the adapted $conf lacks $expected: has the branch-in-path example changed?"
 done
 

@@ -71,6 +71,7 @@ check() {
 }
 
 check "first boot (wanopt-firstboot)" 5m /usr/local/sbin/wanopt-firstboot
+check "first boot fitted store.disk-budget to the disk" 1m grep -H "disk-budget = .*fitted at first boot" /etc/wanopt/wanopt.conf
 check "wanopt version" 2m /usr/local/bin/wanopt version
 check "wanopt config check (root)" 2m /usr/local/bin/wanopt config check /etc/wanopt/wanopt.conf
 # The daemon runs as wanopt with the admin group: it must be able to read its key.

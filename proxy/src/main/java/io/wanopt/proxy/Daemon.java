@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
@@ -23,6 +24,8 @@ import java.util.logging.SimpleFormatter;
 public final class Daemon {
 
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** How long a stop waits for a start-up in progress before closing what has started by then. */
+    private static final long STARTUP_WAIT_SECONDS = 20;
 
     private Daemon() {
     }
@@ -48,49 +51,95 @@ public final class Daemon {
             thread.setDaemon(true);
             return thread;
         });
-        Appliance appliance;
-        Management management;
+        // The hook goes in before anything starts: a SIGTERM while the appliance starts (its steering
+        // installed, the admin socket not yet) must still end with the steering removed. It waits for
+        // start-up to end, then closes what started.
+        AtomicReference<Appliance> started = new AtomicReference<>();
+        AtomicReference<Management> startedManagement = new AtomicReference<>();
+        CountDownLatch startup = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // JUL resets its handlers in its own shutdown hook, so the last words go straight to stderr.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitUninterruptibly(startup, STARTUP_WAIT_SECONDS);
+            summaries.shutdownNow();
+            stop(settings, startedManagement.getAndSet(null), started.getAndSet(null), err);
+            stopped.countDown();
+        }, "wanopt-shutdown"));
         try {
-            appliance = Appliance.start(settings);
-            try {
-                management = Management.start(appliance, settings.management(), recentLogs, summaries, Path.of(args[1]));
-            } catch (IOException | RuntimeException e) {
-                appliance.close();
-                throw e;
-            }
+            started.set(Appliance.start(settings));
+            startedManagement.set(Management.start(started.get(), settings.management(), recentLogs, summaries,
+                    Path.of(args[1])));
+            Appliance appliance = started.get();
+            long interval = settings.summaryInterval().toMillis();
+            summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(started.getAndSet(null));
             err.println("wanopt: cannot start: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
+            closeQuietly(started.getAndSet(null));
             Thread.currentThread().interrupt();
             return 1;
+        } finally {
+            startup.countDown();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        long interval = settings.summaryInterval().toMillis();
-        summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
-        // JUL resets its handlers in its own shutdown hook, so the last words go straight to stderr.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            summaries.shutdownNow();
-            try {
-                management.close();
-            } catch (IOException e) {
-                err.println("removing the admin socket failed: " + e.getMessage());
-            }
-            try {
-                appliance.close();
-                err.println("appliance " + settings.applianceId() + " stopped: " + appliance.counters().summary());
-            } catch (IOException e) {
-                err.println("appliance " + settings.applianceId() + " stopped; closing the chunk store failed: "
-                        + e.getMessage());
-            }
-            stopped.countDown();
-        }, "wanopt-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Closes what started, in the reverse order; either may be null. */
+    private static void stop(WanoptSettings settings, Management management, Appliance appliance, PrintStream err) {
+        if (management != null) {
+            try {
+                management.close();
+            } catch (IOException e) {
+                err.println("removing the admin socket failed: " + e.getMessage());
+            }
+        }
+        if (appliance == null) {
+            return;
+        }
+        try {
+            appliance.close();
+            err.println("appliance " + settings.applianceId() + " stopped: " + appliance.counters().summary());
+        } catch (IOException e) {
+            err.println("appliance " + settings.applianceId() + " stopped; closing the chunk store failed: "
+                    + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Appliance appliance) {
+        if (appliance == null) {
+            return;
+        }
+        try {
+            appliance.close();
+        } catch (IOException e) {
+            LOG.warning("closing the appliance after a failed start: " + e.getMessage());
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        boolean interrupted = false;
+        while (latch.getCount() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                latch.await(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The minute's summary line: traffic, dictionary and peers. */

@@ -119,7 +119,7 @@ qemu_pid="$(cat "$work/qemu.pid")"
 ssh_to() {
     local account="$1"
     shift
-    timeout 60 ssh -q -i "$work/key" -p "$port" -o BatchMode=yes -o ConnectTimeout=10 \
+    timeout "${ssh_limit:-60}" ssh -q -i "$work/key" -p "$port" -o BatchMode=yes -o ConnectTimeout=10 \
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "$account@127.0.0.1" "$@"
 }
 
@@ -136,6 +136,7 @@ until status="$(ssh_to admin wanopt status 2>&1)"; do
     (( SECONDS - started < boot_limit )) || fail "wanopt status did not answer after $boot_limit s: $status"
     sleep 3
 done
+booted_in=$((SECONDS - started))
 step "ssh admin@appliance wanopt status:"
 sed 's/^/    /' <<< "$status"
 
@@ -158,4 +159,10 @@ checks="$(ssh_to root 'if [ -d /sys/firmware/efi ]; then booted=uefi; else boote
 step "as root:"
 sed 's/^/    /' <<< "$checks"
 ssh_to admin 'cat /etc/shadow' > /dev/null 2>&1 && fail "wanopt-shell let admin run cat"
-step "passed: admin's shell refuses other commands; booted ($firmware) to wanopt status in $((SECONDS - started)) s ($accel)"
+step "admin's shell refuses other commands"
+# What a grub-pc upgrade does: re-install the BIOS boot loader on the disk the first boot recorded.
+grub="$(ssh_limit=600 ssh_to root 'DEBIAN_FRONTEND=noninteractive dpkg-reconfigure grub-pc 2>&1' 2>&1)" \
+    || fail "dpkg-reconfigure grub-pc failed: $grub"
+grep -q "Installing for i386-pc platform" <<< "$grub" || fail "dpkg-reconfigure grub-pc did not re-install GRUB: $grub"
+step "a grub-pc upgrade re-installs GRUB for BIOS on the recorded disk"
+step "passed: booted ($firmware) to wanopt status in $booted_in s ($accel)"

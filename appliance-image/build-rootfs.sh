@@ -90,6 +90,20 @@ step "installing wanopt into /opt/wanopt and the appliance's system files"
 install -d -m 0755 "$out/opt/wanopt/lib"
 install -m 0644 "$jar" "$out/opt/wanopt/wanopt.jar"
 install -m 0644 "$repo"/proxy/target/lib/*.jar "$out/opt/wanopt/lib/"
+# RocksDB's jar carries its native library for every platform (92 MB); the appliance needs only the
+# one for x86-64 glibc Linux. The JDK's jar tool repacks it without the others (7 MB).
+for rocksdb_jar in "$out"/opt/wanopt/lib/rocksdbjni-*.jar; do
+    if ! command -v jar >/dev/null; then
+        echo "build-rootfs: no jar tool (a JDK's) on PATH: $rocksdb_jar keeps every platform's library" >&2
+        break
+    fi
+    unpacked="$(mktemp -d "${TMPDIR:-/tmp}/wanopt-rocksdb.XXXXXX")"
+    (cd "$unpacked" && jar xf "$rocksdb_jar")
+    [[ -f "$unpacked/librocksdbjni-linux64.so" ]] || fail "$rocksdb_jar has no librocksdbjni-linux64.so"
+    find "$unpacked" -maxdepth 1 -name 'librocksdbjni-*' ! -name librocksdbjni-linux64.so -delete
+    jar --create --file "$rocksdb_jar" --manifest "$unpacked/META-INF/MANIFEST.MF" -C "$unpacked" .
+    rm -rf "$unpacked"
+done
 cp -R --no-preserve=ownership "$here/rootfs/." "$out/"
 install -m 0755 "$repo/config/examples/wanopt-shell" "$out/usr/local/bin/wanopt-shell"
 install -d -m 0755 "$out/usr/share/doc/wanopt"

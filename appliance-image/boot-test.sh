@@ -16,15 +16,15 @@ set -euo pipefail
 
 boot_limit=900     # seconds to wait for `wanopt status` to answer (software emulation is slow)
 
+script=boot-test
+# shellcheck source=appliance-image/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
+
+# common.sh's fail, plus the console's last lines: where a boot stopped shows there.
 fail() {
-    echo "boot-test: $*" >&2
+    echo "$script: $*" >&2
     [[ ! -s "${console:-}" ]] || { echo "boot-test: last lines of the console:" >&2; tail -n 30 "$console" >&2; }
     exit 1
-}
-
-usage() {
-    sed -n '9,10p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
-    exit 2
 }
 
 firmware=bios
@@ -32,7 +32,7 @@ while (( $# )); do
     case "$1" in
         --firmware) firmware="${2:-}"; shift 2 || usage ;;
         -h|--help) usage ;;
-        -*) echo "boot-test: unknown option $1" >&2; usage ;;
+        -*) echo "$script: unknown option $1" >&2; usage ;;
         *) break ;;
     esac
 done

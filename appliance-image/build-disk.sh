@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes a bootable x86-64 disk image of the wanopt appliance from a root file system built by
 # build-rootfs.sh: an MBR disk with an EFI system partition and the root file system (ext4),
-# Debian's kernel (linux-image-amd64) and GRUB for both BIOS boot (grub-pc) and UEFI boot
-# (grub-efi-amd64, at the removable-media path EFI/BOOT/BOOTX64.EFI; no Secure Boot), console on the
+# Debian's kernel (linux-image-amd64) and GRUB for both BIOS boot (grub-pc) and UEFI boot (a
+# standalone GRUB from grub-efi-amd64-bin at EFI/BOOT/BOOTX64.EFI; no Secure Boot), console on the
 # screen and on the first serial port.
 #
 #   appliance-image/build-disk.sh [--size SIZE] ROOTFS OUT        (as root)
@@ -18,16 +18,11 @@ started=$SECONDS
 
 size=2G
 
-usage() {
-    sed -n '6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
-    exit 2
-}
-
 while (( $# )); do
     case "$1" in
         --size) size="${2:?--size needs a SIZE such as 2G}"; shift 2 ;;
         -h|--help) usage ;;
-        -*) echo "build-disk: unknown option $1" >&2; usage ;;
+        -*) echo "$script: unknown option $1" >&2; usage ;;
         *) break ;;
     esac
 done

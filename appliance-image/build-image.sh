@@ -12,14 +12,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+script=build-image
+started=$SECONDS
+# shellcheck source=appliance-image/common.sh
+. "$here/common.sh"
 rootfs_options=()
 disk_options=()
 keep_rootfs=false
-
-usage() {
-    sed -n '6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
-    exit 2
-}
 
 while (( $# )); do
     case "$1" in
@@ -27,7 +26,7 @@ while (( $# )); do
         --size) disk_options+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
         --keep-rootfs) keep_rootfs=true; shift ;;
         -h|--help) usage ;;
-        -*) echo "build-image: unknown option $1" >&2; usage ;;
+        -*) echo "$script: unknown option $1" >&2; usage ;;
         *) break ;;
     esac
 done
@@ -35,11 +34,9 @@ done
 out="$1"
 [[ "$out" == /* ]] || out="$PWD/$out"
 if [[ -e "$out" && -n "$(ls -A "$out" 2>/dev/null)" ]]; then
-    echo "build-image: $out exists and is not empty; remove it first (rm -rf $out)" >&2
-    exit 1
+    fail "$out exists and is not empty; remove it first (rm -rf $out)"
 fi
 
-started=$SECONDS
 "$here/build-rootfs.sh" "${rootfs_options[@]}" "$out/rootfs"
 "$here/check-rootfs.sh" "$out/rootfs"
 "$here/build-disk.sh" "${disk_options[@]}" "$out/rootfs" "$out/wanopt-appliance"

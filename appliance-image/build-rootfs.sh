@@ -32,11 +32,6 @@ deb_cache="${WANOPT_DEB_CACHE:-/var/cache/wanopt-image/debs}"
 packages=(systemd systemd-sysv systemd-timesyncd dbus kmod openjdk-17-jre-headless nftables iproute2
     openssh-server nano fdisk)
 
-usage() {
-    sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 in_root() {
     timeout 120 chroot "$out" "$@"
 }
@@ -47,7 +42,7 @@ while (( $# )); do
         --ssh-key) ssh_key="${2:?--ssh-key needs a FILE}"; shift 2 ;;
         --mirror) mirror="${2:?--mirror needs a URL}"; shift 2 ;;
         -h|--help) usage ;;
-        -*) echo "build-rootfs: unknown option $1" >&2; usage ;;
+        -*) echo "$script: unknown option $1" >&2; usage ;;
         *) break ;;
     esac
 done

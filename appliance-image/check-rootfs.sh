@@ -11,12 +11,11 @@
 # every check passed, 1 with the failing check's output otherwise.
 set -euo pipefail
 
-fail() {
-    echo "check-rootfs: $*" >&2
-    exit 1
-}
+script=check-rootfs
+# shellcheck source=appliance-image/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
-(( $# == 1 )) || { sed -n '7p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+(( $# == 1 )) || usage
 rootfs="$(readlink -f "$1")"
 [[ "$(id -u)" == 0 ]] || fail "must run as root (mount and chroot need it)"
 [[ -f "$rootfs/opt/wanopt/wanopt.jar" ]] \

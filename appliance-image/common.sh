@@ -2,6 +2,13 @@
 # Shell functions of the appliance-image build scripts, which source this file after setting
 # $script (their name in messages) and $started (SECONDS at their start).
 
+# usage: prints the usage lines of the calling script's header comment (those indented by three
+# spaces), and exits 2.
+usage() {
+    sed -n '1,/^set -euo pipefail$/s/^#   //p' "$0" >&2
+    exit 2
+}
+
 fail() {
     echo "$script: $*" >&2
     exit 1

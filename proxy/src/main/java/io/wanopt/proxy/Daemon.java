@@ -60,16 +60,21 @@ public final class Daemon {
         CountDownLatch stopped = new CountDownLatch(1);
         // JUL resets its handlers in its own shutdown hook, so the last words go straight to stderr.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            awaitUninterruptibly(startup, STARTUP_WAIT_SECONDS);
+            try {
+                startup.await(STARTUP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                // Nothing interrupts a shutdown hook; should it happen, close what started all the same.
+                Thread.currentThread().interrupt();
+            }
             summaries.shutdownNow();
             stop(settings, startedManagement.getAndSet(null), started.getAndSet(null), err);
             stopped.countDown();
         }, "wanopt-shutdown"));
         try {
-            started.set(Appliance.start(settings));
-            startedManagement.set(Management.start(started.get(), settings.management(), recentLogs, summaries,
+            Appliance appliance = Appliance.start(settings);
+            started.set(appliance);
+            startedManagement.set(Management.start(appliance, settings.management(), recentLogs, summaries,
                     Path.of(args[1])));
-            Appliance appliance = started.get();
             long interval = settings.summaryInterval().toMillis();
             summaries.scheduleAtFixedRate(() -> LOG.info(summary(appliance)), interval, interval, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
@@ -120,25 +125,6 @@ public final class Daemon {
             appliance.close();
         } catch (IOException e) {
             LOG.warning("closing the appliance after a failed start: " + e.getMessage());
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch, long seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        boolean interrupted = false;
-        while (latch.getCount() > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                latch.await(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
